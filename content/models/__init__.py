@@ -1,0 +1,42 @@
+"""Content that editors maintain and the API publishes, split by subject."""
+
+from .comparison import (
+    Answer,
+    Aspect,
+    AspectCell,
+    Comparison,
+    ComparisonOption,
+    Criterion,
+    CriterionEffect,
+    Effect,
+    OptionPoint,
+    PointKind,
+)
+from .faq import FAQ
+from .publication import PublicationStatus, Publishable, Reviewer
+from .resource import NATIONAL, Region, Resource, ResourceKind
+from .topic import Section, Source, Topic
+
+__all__ = [
+    "FAQ",
+    "NATIONAL",
+    "Answer",
+    "Aspect",
+    "AspectCell",
+    "Comparison",
+    "ComparisonOption",
+    "Criterion",
+    "CriterionEffect",
+    "Effect",
+    "OptionPoint",
+    "PointKind",
+    "PublicationStatus",
+    "Publishable",
+    "Region",
+    "Resource",
+    "ResourceKind",
+    "Reviewer",
+    "Section",
+    "Source",
+    "Topic",
+]

@@ -1,0 +1,65 @@
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .comparison import Comparison
+from .publication import (
+    Publishable,
+    PublishableQuerySet,
+    RenderedMarkdownMixin,
+    markdown_html_field,
+    markdown_text_field,
+    published_q,
+)
+from .topic import Topic
+
+
+class FAQQuerySet(PublishableQuerySet):
+    published_parents = ("topic",)
+
+    def published(self, now=None):
+        """Public FAQs whose topic, and comparison if they have one, are public."""
+        now = now or timezone.now()
+        return (
+            super()
+            .published(now)
+            .filter(
+                models.Q(comparison__isnull=True)
+                | published_q(now, prefix="comparison__")
+            )
+        )
+
+
+class FAQ(RenderedMarkdownMixin, Publishable):
+    """A question and its answer, on a topic page and optionally a comparison."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="faqs")
+    comparison = models.ForeignKey(
+        Comparison,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="faqs",
+        help_text="Also show this FAQ with a comparison.",
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Smaller comes first.")
+    question = models.CharField(max_length=300)
+    answer = models.TextField(help_text="Markdown.")
+    answer_html = markdown_html_field()
+    answer_text = markdown_text_field()
+
+    objects = FAQQuerySet.as_manager()
+    history = HistoricalRecords()
+    markdown_fields = ("answer",)
+
+    class Meta(Publishable.Meta):
+        ordering = ["topic", "position", "id"]
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+        permissions = [
+            ("publish_faq", "Can publish and unpublish FAQs"),
+            ("review_faq", "Can record medical reviews of FAQs"),
+        ]
+
+    def __str__(self):
+        return self.question

@@ -1,0 +1,209 @@
+"""Publication and review, shared by every model the public can see."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from content.rendering import render_markdown
+
+# Medical content is re-reviewed yearly unless a reviewer sets another date.
+REVIEW_INTERVAL = datetime.timedelta(days=365)
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class Reviewer(models.Model):
+    """A medical reviewer, credited on the content they have reviewed."""
+
+    name = models.CharField(max_length=200, unique=True)
+    credentials = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Qualifications as they should appear in print, e.g. “MD, FASAM”.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewer",
+        help_text="The admin account of this reviewer; used by “Mark reviewed”.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+def published_q(now, prefix: str = "") -> models.Q:
+    """Condition for “the public may see it”, optionally across a relation.
+
+    ``prefix`` ("topic__") applies the rule to a related publishable item, so
+    children are hidden with their parent.
+    """
+    return (
+        models.Q(**{f"{prefix}status": PublicationStatus.PUBLISHED})
+        & (
+            models.Q(**{f"{prefix}publish_at__isnull": True})
+            | models.Q(**{f"{prefix}publish_at__lte": now})
+        )
+        & (
+            models.Q(**{f"{prefix}unpublish_at__isnull": True})
+            | models.Q(**{f"{prefix}unpublish_at__gt": now})
+        )
+    )
+
+
+class PublishableQuerySet(models.QuerySet):
+    # Publishable items whose visibility also depends on a parent name it here.
+    published_parents: tuple[str, ...] = ()
+
+    def published(self, now=None):
+        """What the public may see: published and inside its publication window.
+
+        Every public read goes through this method. Scheduled items appear and
+        expired ones disappear as time passes, with no job to flip a flag.
+        """
+        now = now or timezone.now()
+        condition = published_q(now)
+        for parent in self.published_parents:
+            condition &= published_q(now, prefix=f"{parent}__")
+        return self.filter(condition)
+
+    def review_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(next_review_due__lt=today)
+
+
+class Publishable(models.Model):
+    """Status, schedule, timestamps and medical review of a public item."""
+
+    status = models.CharField(
+        max_length=20,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
+        help_text="Only published items inside their publication window are public.",
+    )
+    publish_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="If set, a published item becomes public only from this time.",
+    )
+    unpublish_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="If set, a published item stops being public at this time.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_reviewed_on = models.DateField(
+        null=True, blank=True, help_text="Date of the last medical review."
+    )
+    reviewed_by = models.ForeignKey(
+        Reviewer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Medical reviewer who last reviewed this content.",
+    )
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the content should be reviewed again.",
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(publish_at__isnull=True)
+                | models.Q(unpublish_at__isnull=True)
+                | models.Q(publish_at__lt=models.F("unpublish_at")),
+                name="%(app_label)s_%(class)s_publish_before_unpublish",
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        if (
+            self.publish_at
+            and self.unpublish_at
+            and self.publish_at >= self.unpublish_at
+        ):
+            raise ValidationError(
+                {"unpublish_at": "The unpublish time must be after the publish time."}
+            )
+        if self.status == PublicationStatus.PUBLISHED and not self.last_reviewed_on:
+            raise ValidationError(
+                {"status": "Content must have a medical review before it is published."}
+            )
+
+    @property
+    def is_public(self) -> bool:
+        return type(self).objects.published().filter(pk=self.pk).exists()
+
+    @property
+    def review_overdue(self) -> bool:
+        return bool(
+            self.next_review_due and self.next_review_due < timezone.localdate()
+        )
+
+    @classmethod
+    def permission_name(cls, action: str) -> str:
+        """Full permission name for an editorial action: "publish" or "review"."""
+        return f"{cls._meta.app_label}.{action}_{cls._meta.model_name}"
+
+    def record_review(self, reviewer: Reviewer, on=None):
+        """Record a medical review today and schedule the next one."""
+        self.last_reviewed_on = on or timezone.localdate()
+        self.reviewed_by = reviewer
+        self.next_review_due = self.last_reviewed_on + REVIEW_INTERVAL
+
+
+class RenderedMarkdownMixin:
+    """Render each Markdown field to ``<field>_html`` and ``<field>_text`` on save.
+
+    Rendering happens once per save, never per request.
+    """
+
+    markdown_fields: tuple[str, ...] = ()
+
+    def render_markdown_fields(self):
+        for name in self.markdown_fields:
+            html, text = render_markdown(getattr(self, name))
+            setattr(self, f"{name}_html", html)
+            setattr(self, f"{name}_text", text)
+
+    def save(self, *args, **kwargs):
+        self.render_markdown_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and any(
+            name in update_fields for name in self.markdown_fields
+        ):
+            rendered = [
+                f"{n}_{kind}" for n in self.markdown_fields for kind in ("html", "text")
+            ]
+            kwargs["update_fields"] = {*update_fields, *rendered}
+        super().save(*args, **kwargs)
+
+
+def markdown_html_field():
+    return models.TextField(blank=True, editable=False, help_text="Sanitised HTML.")
+
+
+def markdown_text_field():
+    return models.TextField(blank=True, editable=False, help_text="Plain text.")

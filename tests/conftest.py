@@ -1,0 +1,102 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from content.models import (
+    FAQ,
+    Comparison,
+    ComparisonOption,
+    PublicationStatus,
+    Resource,
+    Reviewer,
+    Topic,
+)
+
+REVIEWED_ON = datetime.date(2026, 11, 1)
+
+
+@pytest.fixture
+def reviewer(db):
+    return Reviewer.objects.create(name="Dana Reyes", credentials="MD, FASAM")
+
+
+def reviewed(reviewer, **fields):
+    return {
+        "status": PublicationStatus.PUBLISHED,
+        "last_reviewed_on": REVIEWED_ON,
+        "reviewed_by": reviewer,
+        "next_review_due": REVIEWED_ON + datetime.timedelta(days=365),
+        **fields,
+    }
+
+
+@pytest.fixture
+def published_topic(reviewer):
+    return Topic.objects.create(
+        **reviewed(
+            reviewer,
+            slug="heroin-rehab",
+            title="Heroin rehab",
+            summary="How heroin rehab works.",
+            body="Heroin rehab is **essential**.",
+        )
+    )
+
+
+@pytest.fixture
+def draft_topic(db):
+    return Topic.objects.create(
+        slug="draft-topic", title="Draft topic", summary="Not yet public."
+    )
+
+
+@pytest.fixture
+def published_comparison(reviewer, published_topic):
+    comparison = Comparison.objects.create(
+        **reviewed(
+            reviewer,
+            slug="inpatient-vs-outpatient",
+            title="Inpatient vs. outpatient heroin rehab",
+            topic=published_topic,
+            summary="Living at the facility or at home.",
+        )
+    )
+    for position, (key, name) in enumerate(
+        [("inpatient", "Inpatient rehab"), ("outpatient", "Outpatient rehab")]
+    ):
+        ComparisonOption.objects.create(
+            comparison=comparison, position=position, key=key, name=name
+        )
+    return comparison
+
+
+@pytest.fixture
+def published_faq(reviewer, published_topic):
+    return FAQ.objects.create(
+        **reviewed(
+            reviewer,
+            topic=published_topic,
+            question="How long does rehab last?",
+            answer="Usually **30 to 90 days**.",
+        )
+    )
+
+
+@pytest.fixture
+def published_resource(reviewer):
+    return Resource.objects.create(
+        **reviewed(
+            reviewer,
+            slug="samhsa-national-helpline",
+            name="SAMHSA's National Helpline",
+            kind="helpline",
+            phone="1-800-662-4357",
+            description="Free, confidential, 24/7.",
+        )
+    )
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
