@@ -1,5 +1,6 @@
 """Content that editors maintain and the API publishes, split by subject."""
 
+from .changes import ContentChange, content_changed_at, schedule_boundaries
 from .comparison import (
     Answer,
     Aspect,
@@ -24,6 +25,7 @@ __all__ = [
     "Aspect",
     "AspectCell",
     "Comparison",
+    "ContentChange",
     "ComparisonOption",
     "Criterion",
     "CriterionEffect",
@@ -39,4 +41,6 @@ __all__ = [
     "Section",
     "Source",
     "Topic",
+    "content_changed_at",
+    "schedule_boundaries",
 ]
