@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test seed lint format check-migrations ci clean
+.PHONY: run test seed schema lint format check-migrations ci clean
 
 # The venv is rebuilt whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -28,6 +28,11 @@ test: $(BIN)/.installed
 seed: $(BIN)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed
+
+## schema: regenerate the committed OpenAPI contract after a reviewed API change
+schema: $(BIN)/.installed
+	$(MANAGE) spectacular --urlconf api.v1.schema_urlconf --validate --fail-on-warn \
+		--file api/v1/openapi.yaml
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

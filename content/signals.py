@@ -46,19 +46,11 @@ def content_saved_or_deleted(sender, instance, raw=False, **kwargs):
         touch_root(instance, when)
 
 
-def content_relations_changed(
-    sender, instance, action, reverse, model, pk_set, **kwargs
-):
-    if action not in {"post_add", "post_remove", "post_clear"}:
-        return
-    when = timezone.now()
-    ContentChange.record(when)
-    # Edited from the other side (a source's topics), the roots are in pk_set.
-    changed_model, changed_pks = (
-        (model, pk_set) if reverse else (type(instance), {instance.pk})
-    )
-    if changed_pks and any(f.name == "updated_at" for f in changed_model._meta.fields):
-        changed_model.objects.filter(pk__in=changed_pks).update(updated_at=when)
+def content_relations_changed(sender, action, **kwargs):
+    # Admin saves relations together with their item, which moves its
+    # updated_at already; here only the content clock needs moving on.
+    if action in {"post_add", "post_remove", "post_clear"}:
+        ContentChange.record()
 
 
 def tracked_models():

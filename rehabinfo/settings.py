@@ -179,16 +179,66 @@ LOGGING = {
     },
 }
 
+# Public API ---------------------------------------------------------------
+API_RENDERERS = ["rest_framework.renderers.JSONRenderer"]
+if DEBUG:  # The browsable API is a development aid; production speaks JSON only.
+    API_RENDERERS.append("rest_framework.renderers.BrowsableAPIRenderer")
+
 REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": API_RENDERERS,
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
-    "PAGE_SIZE": 20,
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.StrictLimitOffsetPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filtering.StrictOrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # The throttle counts in the default cache: Redis, shared by all workers,
+    # when REDIS_URL is set.
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    # Representations are chosen by the Accept header only.
+    "URL_FORMAT_OVERRIDE": None,
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
 }
+
+# Freshness of public GET responses, for browsers/apps and for CDNs.
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
+API_CACHE_S_MAXAGE = env_int("API_CACHE_S_MAXAGE", 300)
+# Origin used in canonical_url fields, e.g. https://api.rehabinfo.org; blank
+# means the host of the request.
+API_CANONICAL_ORIGIN = os.environ.get("API_CANONICAL_ORIGIN", "").rstrip("/")
+# Set when v1 is retired: ISO dates announced in Deprecation and Sunset headers.
+API_V1_DEPRECATED_ON = os.environ.get("API_V1_DEPRECATED_ON", "")
+API_V1_SUNSET_ON = os.environ.get("API_V1_SUNSET_ON", "")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rehabinfo API",
     "DESCRIPTION": (
-        "Plain-language, medically reviewed information about addiction treatment."
+        "Plain-language, medically reviewed information about addiction "
+        "treatment. Read-only and anonymous. Errors are RFC 9457 problem "
+        "details (application/problem+json). Responses carry ETag and "
+        "Last-Modified; send If-None-Match or If-Modified-Since for a 304."
     ),
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RegionEnum": "content.models.Region",
+    },
 }
+
+# CORS: any site may read the public API; no credentials are involved.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Deprecation", "Sunset"]

@@ -1,11 +1,21 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path, re_path
+
+from api import problems
 
 admin.site.site_header = "Rehabinfo editorial admin"
 admin.site.site_title = "Rehabinfo admin"
 admin.site.index_title = "Content"
 
 urlpatterns = [
+    path("api/v1/", include("api.v1.urls")),
+    # Anything else under /api/ is a problem-details 404, never an HTML page.
+    re_path(r"^api/", problems.not_found),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
+
+handler400 = problems.bad_request
+handler403 = problems.permission_denied
+handler404 = problems.not_found
+handler500 = problems.server_error

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 
 from content.models import (
@@ -14,6 +16,14 @@ from content.models import (
 )
 
 REVIEWED_ON = datetime.date(2026, 11, 1)
+FROZEN_NOW = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def clock(time_machine):
+    """Time frozen at FROZEN_NOW; tests move it on with ``clock.shift()``."""
+    time_machine.move_to(FROZEN_NOW, tick=False)
+    return time_machine
 
 
 @pytest.fixture
@@ -100,3 +110,17 @@ def published_resource(reviewer):
 @pytest.fixture
 def now():
     return timezone.now()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Throttle counters and cached responses never leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def seed_content(db):
+    """The seed articles' content, as loaded by ``make seed``."""
+    call_command("loaddata", "seed", verbosity=0)

@@ -62,13 +62,13 @@ def test_cell_edit_moves_comparison_updated_at(published_comparison, time_machin
     assert published_comparison.updated_at == LATER
 
 
-def test_relating_a_source_moves_the_topic_updated_at(published_topic, later):
+def test_relating_a_source_records_a_change(published_topic, later):
     source = Source.objects.create(title="Principles", publisher="NIDA")
+    ContentChange.objects.all().delete()
 
-    source.topics.add(published_topic)
+    published_topic.sources.add(source)
 
-    published_topic.refresh_from_db()
-    assert published_topic.updated_at == later
+    assert ContentChange.last_changed_at() == later
 
 
 def test_passed_schedule_boundary_counts_as_a_change(published_topic, now):

@@ -89,3 +89,15 @@ def test_local_editor_account_is_refused_in_production():
 
     assert result.returncode != 0
     assert "Refusing" in result.stderr
+
+
+def test_api_speaks_json_only_without_debug():
+    code = (
+        "from django.conf import settings as s; "
+        "print(*s.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'])"
+    )
+
+    result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["rest_framework.renderers.JSONRenderer"]

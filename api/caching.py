@@ -1,0 +1,51 @@
+"""HTTP caching of public GET responses: validators and freshness headers."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+
+from content.models import content_changed_at
+
+
+def strong_etag(body: bytes) -> str:
+    return quote_etag(hashlib.sha256(body).hexdigest()[:40])
+
+
+class ConditionalGetMixin:
+    """ETag, Last-Modified, Cache-Control on every successful GET or HEAD.
+
+    The ETag hashes the exact bytes sent, so it changes whenever anything the
+    response shows changes. Last-Modified is when public content last changed
+    anywhere (an edit or a schedule boundary passing), so it never lags. A
+    request's ``Cache-Control: no-cache`` still gets a 304: it asks the cache
+    to revalidate, which is what a conditional request is.
+    """
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        try:
+            last_modified = content_changed_at(timezone.now()).timestamp()
+        except DatabaseError as error:
+            # finalize_response runs outside DRF's error handling: answer the
+            # outage as the problem response the exception handler builds.
+            return super().finalize_response(
+                request, self.handle_exception(error), *args, **kwargs
+            )
+        response.render()
+        etag = strong_etag(response.content)
+        response.headers["ETag"] = etag
+        response.headers["Last-Modified"] = http_date(last_modified)
+        response.headers["Cache-Control"] = (
+            f"public, max-age={settings.API_CACHE_MAX_AGE}, "
+            f"s-maxage={settings.API_CACHE_S_MAXAGE}"
+        )
+        patch_vary_headers(response, ["Accept"])
+        return get_conditional_response(
+            request, etag=etag, last_modified=int(last_modified), response=response
+        )

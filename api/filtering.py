@@ -1,0 +1,63 @@
+"""Query parameters are part of the contract: unknown or bad ones are a 400."""
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+
+
+class StrictOrderingFilter(OrderingFilter):
+    ordering_description = (
+        "Comma-separated fields to sort by; prefix with - to reverse."
+    )
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
+            return self.get_default_ordering(view)
+        terms = [term.strip() for term in raw.split(",")]
+        valid = self.remove_invalid_fields(queryset, terms, view, request)
+        invalid = [term for term in terms if term not in valid]
+        if invalid or not terms:
+            choices = ", ".join(
+                name for name, _ in self.get_valid_fields(queryset, view)
+            )
+            raise ValidationError(
+                {
+                    self.ordering_param: f"Unknown ordering field: "
+                    f"{', '.join(invalid) or raw!r}. Choose from: {choices}."
+                }
+            )
+        # A unique tie-breaker keeps pages stable when sort values repeat.
+        return [*valid, "pk"]
+
+
+class StrictQueryParametersMixin:
+    """Reject query parameters the endpoint does not define."""
+
+    def allowed_query_parameters(self) -> set[str]:
+        if getattr(self, "action", None) != "list":
+            return set()
+        allowed = set()
+        if getattr(self, "filterset_class", None):
+            allowed |= set(self.filterset_class.base_filters)
+        if getattr(self, "ordering_fields", None):
+            allowed.add(StrictOrderingFilter.ordering_param)
+        if self.paginator is not None:
+            allowed |= {
+                self.paginator.limit_query_param,
+                self.paginator.offset_query_param,
+            }
+        return allowed
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
+        if unknown:
+            raise ValidationError(
+                {name: "Unknown query parameter." for name in unknown}
+            )
+
+    def filter_queryset(self, queryset):
+        # Filters and ordering belong to collections, never to detail lookups.
+        if getattr(self, "action", None) != "list":
+            return queryset
+        return super().filter_queryset(queryset)

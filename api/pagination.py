@@ -1,0 +1,53 @@
+"""Limit/offset pagination that rejects bad values instead of ignoring them."""
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+
+
+class StrictLimitOffsetPagination(LimitOffsetPagination):
+    default_limit = 20
+    max_limit = 100
+    limit_query_description = "Number of results per page (1 to 100, default 20)."
+    offset_query_description = "Index of the first result to return (default 0)."
+
+    def get_limit(self, request):
+        raw = request.query_params.get(self.limit_query_param)
+        if raw is None:
+            return self.default_limit
+        limit = parse_non_negative_int(self.limit_query_param, raw)
+        if not 1 <= limit <= self.max_limit:
+            raise ValidationError(
+                {self.limit_query_param: f"Must be between 1 and {self.max_limit}."}
+            )
+        return limit
+
+    def get_offset(self, request):
+        raw = request.query_params.get(self.offset_query_param)
+        if raw is None:
+            return 0
+        return parse_non_negative_int(self.offset_query_param, raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            bounds = (
+                {"minimum": 1, "maximum": self.max_limit, "default": self.default_limit}
+                if parameter["name"] == self.limit_query_param
+                else {"minimum": 0, "default": 0}
+            )
+            parameter["schema"].update(bounds)
+        return parameters
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        properties = paginated["properties"]
+        properties["count"]["example"] = 1
+        properties["next"]["example"] = None
+        properties["previous"]["example"] = None
+        return paginated
+
+
+def parse_non_negative_int(name: str, raw: str) -> int:
+    if not raw.isdigit() or len(raw) > 9:
+        raise ValidationError({name: "Must be a whole number of 0 or more."})
+    return int(raw)

@@ -1,0 +1,121 @@
+"""RFC 9457 problem details: the one shape of every error under /api/."""
+
+import logging
+from http import HTTPStatus
+
+from django.db import DatabaseError
+from django.http import JsonResponse
+from django.views import defaults
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+DATABASE_RETRY_AFTER_SECONDS = 5
+API_PATH_PREFIX = "/api/"
+
+logger = logging.getLogger(__name__)
+
+
+def problem(status: int, detail: str, errors: list[dict] | None = None) -> dict:
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def field_errors(detail, prefix: str = "") -> list[dict]:
+    """Flatten DRF's nested validation detail into ``[{field, message}]``."""
+    if isinstance(detail, dict):
+        return [
+            error
+            for name, value in detail.items()
+            for error in field_errors(
+                value, f"{prefix}.{name}" if prefix else str(name)
+            )
+        ]
+    if isinstance(detail, list):
+        return [error for item in detail for error in field_errors(item, prefix)]
+    return [{"field": prefix or "non_field_errors", "message": str(detail)}]
+
+
+def validation_detail(errors: list[dict]) -> str:
+    if len(errors) == 1:
+        error = errors[0]
+        return f"{error['field']}: {error['message']}"
+    return f"{len(errors)} parameters are invalid; see errors."
+
+
+def exception_handler(exc, context):
+    """DRF's exception handler, answering every failure as problem details."""
+    if isinstance(exc, DatabaseError):
+        logger.error("Database unavailable: %s", exc.__class__.__name__)
+        set_rollback()
+        return Response(
+            problem(503, "The content database is unavailable; try again shortly."),
+            status=503,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled error in the API", exc_info=exc)
+        set_rollback()
+        return Response(
+            problem(500, "The server failed to answer this request."),
+            status=500,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
+    if isinstance(exc, exceptions.ValidationError):
+        errors = field_errors(exc.detail)
+        body = problem(response.status_code, validation_detail(errors), errors)
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        body = problem(response.status_code, str(detail))
+    response.data = body
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def problem_response(status: int, detail: str) -> JsonResponse:
+    return JsonResponse(
+        problem(status, detail), status=status, content_type=PROBLEM_CONTENT_TYPE
+    )
+
+
+def is_api_request(request) -> bool:
+    return request.path.startswith(API_PATH_PREFIX)
+
+
+# Django-level handlers: URLs under /api/ that match no view, and failures
+# outside DRF, get problem details; the admin keeps Django's HTML pages.
+
+
+def not_found(request, exception=None):
+    if is_api_request(request):
+        return problem_response(404, f"No resource at {request.path}.")
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    if is_api_request(request):
+        return problem_response(400, "The request could not be understood.")
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception=None):
+    if is_api_request(request):
+        return problem_response(403, "You do not have permission for this request.")
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request):
+    if is_api_request(request):
+        return problem_response(500, "The server failed to answer this request.")
+    return defaults.server_error(request)

@@ -1,0 +1,90 @@
+"""Collection filters of API v1 (django-filter)."""
+
+import django_filters
+from django.db.models import Q
+
+from content.models import (
+    FAQ,
+    NATIONAL,
+    Comparison,
+    Region,
+    Resource,
+    ResourceKind,
+    Topic,
+)
+
+
+class UpdatedSinceFilterSet(django_filters.FilterSet):
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only items changed at or after this ISO 8601 time, "
+        "e.g. 2026-11-01T00:00:00Z.",
+    )
+
+
+class TopicFilter(UpdatedSinceFilterSet):
+    parent = django_filters.CharFilter(
+        field_name="parent__slug",
+        help_text="Only sub-topics of the topic with this slug.",
+    )
+
+    class Meta:
+        model = Topic
+        fields = ["parent", "updated_since"]
+
+
+class ComparisonFilter(UpdatedSinceFilterSet):
+    topic = django_filters.CharFilter(
+        field_name="topic__slug",
+        help_text="Only comparisons of the topic with this slug.",
+    )
+
+    class Meta:
+        model = Comparison
+        fields = ["topic", "updated_since"]
+
+
+class FAQFilter(UpdatedSinceFilterSet):
+    topic = django_filters.CharFilter(
+        field_name="topic__slug", help_text="Only FAQs of the topic with this slug."
+    )
+    comparison = django_filters.CharFilter(
+        field_name="comparison__slug",
+        help_text="Only FAQs shown with the comparison with this slug.",
+    )
+
+    class Meta:
+        model = FAQ
+        fields = ["topic", "comparison", "updated_since"]
+
+
+class ResourceFilter(UpdatedSinceFilterSet):
+    kind = django_filters.ChoiceFilter(
+        choices=ResourceKind.choices, help_text="Only resources of this kind."
+    )
+    region = django_filters.ChoiceFilter(
+        choices=Region.choices,
+        method="filter_region",
+        help_text="US state code (e.g. CA) or US; a state also returns national "
+        "resources.",
+    )
+    keyword = django_filters.CharFilter(
+        method="filter_keyword",
+        max_length=100,
+        help_text="Word to look for in the name, keywords and description.",
+    )
+
+    class Meta:
+        model = Resource
+        fields = ["kind", "region", "keyword", "updated_since"]
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region__in={value, NATIONAL})
+
+    def filter_keyword(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(keywords__icontains=value)
+            | Q(description_text__icontains=value)
+        )

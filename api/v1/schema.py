@@ -1,0 +1,368 @@
+"""OpenAPI documentation of API v1: summaries, examples, error responses.
+
+Kept beside the views so each view module stays about behaviour.
+"""
+
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import serializers
+
+from . import serializers as serializers_v1
+
+HOST = "https://api.rehabinfo.example/api/v1"
+REVIEW = {
+    "last_reviewed_on": "2026-11-23",
+    "reviewed_by": {"name": "Rehabinfo Editorial Board", "credentials": "MD"},
+    "next_review_due": "2027-05-23",
+}
+TOPIC_LINK = {
+    "slug": "heroin-rehab",
+    "title": "Heroin rehab",
+    "summary": "How heroin rehab works, from detox to ongoing treatment.",
+    "url": f"{HOST}/topics/heroin-rehab/",
+}
+COMPARISON_LINK = {
+    "slug": "inpatient-vs-outpatient-heroin-rehab",
+    "title": "Inpatient vs. outpatient heroin rehab",
+    "summary": "Living at a treatment facility, or at home while attending sessions.",
+    "url": f"{HOST}/comparisons/inpatient-vs-outpatient-heroin-rehab/",
+}
+FAQ_EXAMPLE = {
+    "id": 1,
+    "question": "What is medical detox?",
+    "answer": {
+        "html": "<p>Detox supervised by medical and mental health professionals.</p>",
+        "text": "Detox supervised by medical and mental health professionals.",
+    },
+    "topic": "medical-detox",
+    "comparison": None,
+    "position": 1,
+    "url": f"{HOST}/faqs/1/",
+    "updated_at": "2026-11-23T12:00:00Z",
+    "review": REVIEW,
+}
+SOURCE = {
+    "title": "Principles of Drug Addiction Treatment: A Research-Based Guide",
+    "publisher": "National Institute on Drug Abuse",
+    "link": "https://nida.nih.gov/publications/"
+    "principles-drug-addiction-treatment-research-based-guide-third-edition",
+    "statement": "Treatment lasting less than 90 days is of limited effectiveness.",
+}
+TOPIC_DETAIL = {
+    **TOPIC_LINK,
+    "body": {"html": "<p>Heroin rehab is essential…</p>", "text": "Heroin rehab is…"},
+    "sections": [
+        {
+            "anchor": "detox",
+            "heading": "Detox",
+            "body": {"html": "<p>Detox lets heroin leave the body.</p>", "text": "…"},
+        }
+    ],
+    "faqs": [{k: FAQ_EXAMPLE[k] for k in ("id", "question", "answer", "url")}],
+    "comparisons": [COMPARISON_LINK],
+    "parent": None,
+    "children": [],
+    "related_topics": [],
+    "sources": [SOURCE],
+    "review": REVIEW,
+    "canonical_url": f"{HOST}/topics/heroin-rehab/",
+    "created_at": "2026-11-23T12:00:00Z",
+    "updated_at": "2026-11-23T12:00:00Z",
+}
+COMPARISON_DETAIL = {
+    **COMPARISON_LINK,
+    "introduction": {"html": "<p>Two approaches…</p>", "text": "Two approaches…"},
+    "conclusion": {"html": "<p>The choice depends…</p>", "text": "The choice depends…"},
+    "topic": TOPIC_LINK,
+    "options": [
+        {
+            "key": "inpatient",
+            "name": "Inpatient rehab",
+            "summary": "Live at the facility.",
+            "topic": None,
+            "benefits": ["It offers around-the-clock support and supervision."],
+            "drawbacks": [],
+            "favoured_lead": "Inpatient treatment is essential for people who have:",
+            "required_lead": "",
+        },
+        {
+            "key": "outpatient",
+            "name": "Outpatient rehab",
+            "summary": "Live at home.",
+            "topic": None,
+            "benefits": ["It’s less expensive than inpatient treatment."],
+            "drawbacks": [],
+            "favoured_lead": "",
+            "required_lead": "Outpatient rehab can work for some people, as long "
+            "as they have:",
+        },
+    ],
+    "table": [
+        {
+            "key": "medical-supervision",
+            "name": "Medical supervision",
+            "cells": [
+                {"option": "inpatient", "text": "24/7 medical supervision."},
+                {"option": "outpatient", "text": "Only during treatment sessions."},
+            ],
+        }
+    ],
+    "criteria": [
+        {
+            "key": "safe-home",
+            "question": "Do you have a safe, stable place to live?",
+            "help_text": "",
+            "effects": [
+                {
+                    "option": "inpatient",
+                    "answer": "no",
+                    "effect": "favours",
+                    "reason": "An unsafe or unstable place to live.",
+                },
+                {
+                    "option": "outpatient",
+                    "answer": "no",
+                    "effect": "rules_out",
+                    "reason": "A safe and stable living situation.",
+                },
+            ],
+        }
+    ],
+    "faqs": TOPIC_DETAIL["faqs"],
+    "sources": [SOURCE],
+    "review": REVIEW,
+    "canonical_url": COMPARISON_LINK["url"],
+    "created_at": "2026-11-23T12:00:00Z",
+    "updated_at": "2026-11-23T12:00:00Z",
+}
+RESOURCE = {
+    "slug": "samhsa-national-helpline",
+    "name": "SAMHSA’s National Helpline",
+    "kind": "helpline",
+    "phone": "1-800-662-4357",
+    "text_number": "",
+    "website": "https://www.samhsa.gov/find-help/national-helpline",
+    "description": {
+        "html": "<p>Free, confidential…</p>",
+        "text": "Free, confidential…",
+    },
+    "availability": "24/7, 365 days a year",
+    "region": "US",
+    "keywords": ["helpline", "treatment referral"],
+    "url": f"{HOST}/resources/samhsa-national-helpline/",
+    "updated_at": "2026-11-23T12:00:00Z",
+    "review": REVIEW,
+}
+
+
+class FieldErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="Query parameter or field at fault.")
+    message = serializers.CharField()
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details (application/problem+json)."""
+
+    type = serializers.CharField(help_text="Problem type URI; about:blank for now.")
+    title = serializers.CharField(help_text="HTTP status phrase.")
+    status = serializers.IntegerField()
+    detail = serializers.CharField(help_text="What went wrong, for humans.")
+    errors = FieldErrorSerializer(many=True, required=False)
+
+
+def problem(description: str, status: int, detail: str, errors=None):
+    example = {"type": "about:blank", "status": status, "detail": detail}
+    example["title"] = {400: "Bad Request", 404: "Not Found", 429: "Too Many Requests"}[
+        status
+    ]
+    if errors:
+        example["errors"] = errors
+    return OpenApiResponse(
+        ProblemSerializer,
+        description=description,
+        examples=[OpenApiExample(f"{status}", value=example, status_codes=[status])],
+    )
+
+
+BAD_REQUEST = problem(
+    "A query parameter is unknown or malformed.",
+    400,
+    "limit: Must be between 1 and 100.",
+    [{"field": "limit", "message": "Must be between 1 and 100."}],
+)
+NOT_FOUND = problem("No published item has this identifier.", 404, "No Topic matches.")
+THROTTLED = problem(
+    "Rate limit exceeded; retry after the Retry-After seconds.",
+    429,
+    "Request was throttled. Expected available in 30 seconds.",
+)
+PROBLEM = "application/problem+json"
+COMMON_ERRORS = {(400, PROBLEM): BAD_REQUEST, (429, PROBLEM): THROTTLED}
+
+
+def slug_parameter(noun: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "slug", str, OpenApiParameter.PATH, description=f"Slug of the {noun}."
+    )
+
+
+FAQ_ID_PARAMETER = OpenApiParameter(
+    "id", int, OpenApiParameter.PATH, description="ID of the FAQ."
+)
+
+
+def page_example(name: str, item: dict) -> OpenApiExample:
+    """An example item; drf-spectacular wraps it in the paginated envelope."""
+    return OpenApiExample(name, value=item, response_only=True)
+
+
+def list_and_detail(
+    noun: str,
+    lookup: OpenApiParameter,
+    list_serializer,
+    detail_serializer,
+    list_example: dict,
+    detail_example: dict,
+):
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"List published {noun}",
+            responses={200: list_serializer(many=True), **COMMON_ERRORS},
+            examples=[page_example(f"A page of {noun}", list_example)],
+        ),
+        retrieve=extend_schema(
+            summary=f"Get one published {noun.rstrip('s')}",
+            parameters=[lookup],
+            responses={
+                200: detail_serializer,
+                (404, PROBLEM): NOT_FOUND,
+                **COMMON_ERRORS,
+            },
+            examples=[OpenApiExample(noun, value=detail_example, response_only=True)],
+        ),
+    )
+
+
+topics = list_and_detail(
+    "topics",
+    slug_parameter("topic"),
+    serializers_v1.TopicListSerializer,
+    serializers_v1.TopicDetailSerializer,
+    {
+        **TOPIC_LINK,
+        "parent": None,
+        "updated_at": "2026-11-23T12:00:00Z",
+        "review": REVIEW,
+    },
+    TOPIC_DETAIL,
+)
+comparisons = list_and_detail(
+    "comparisons",
+    slug_parameter("comparison"),
+    serializers_v1.ComparisonListSerializer,
+    serializers_v1.ComparisonDetailSerializer,
+    {
+        **COMPARISON_LINK,
+        "topic": TOPIC_LINK,
+        "options": [
+            {"key": "inpatient", "name": "Inpatient rehab"},
+            {"key": "outpatient", "name": "Outpatient rehab"},
+        ],
+        "updated_at": "2026-11-23T12:00:00Z",
+        "review": REVIEW,
+    },
+    COMPARISON_DETAIL,
+)
+faqs = list_and_detail(
+    "FAQs",
+    FAQ_ID_PARAMETER,
+    serializers_v1.FAQSerializer,
+    serializers_v1.FAQSerializer,
+    FAQ_EXAMPLE,
+    FAQ_EXAMPLE,
+)
+resources = list_and_detail(
+    "resources",
+    slug_parameter("resource"),
+    serializers_v1.ResourceSerializer,
+    serializers_v1.ResourceSerializer,
+    RESOURCE,
+    RESOURCE,
+)
+
+search = extend_schema_view(
+    get=extend_schema(
+        summary="Search topics, comparisons and FAQs",
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                required=True,
+                description="Words to search for (1 to 200 characters).",
+            ),
+        ],
+        responses={
+            200: serializers_v1.SearchHitSerializer(many=True),
+            **COMMON_ERRORS,
+        },
+        examples=[
+            page_example(
+                "Search for naltrexone",
+                {
+                    "type": "topic",
+                    "title": "Medication-assisted treatment",
+                    "snippet": "…A newer drug, naltrexone, can be taken after detox…",
+                    "url": f"{HOST}/topics/medication-assisted-treatment/",
+                    "rank": 0.6,
+                },
+            )
+        ],
+    )
+)
+
+root = extend_schema_view(
+    get=extend_schema(
+        summary="Links to every collection",
+        responses={
+            200: inline_serializer(
+                "ApiRoot",
+                {
+                    name: serializers.URLField()
+                    for name in (
+                        "topics",
+                        "comparisons",
+                        "faqs",
+                        "resources",
+                        "search",
+                        "schema",
+                        "docs",
+                        "redoc",
+                    )
+                },
+            ),
+            **COMMON_ERRORS,
+        },
+        examples=[
+            OpenApiExample(
+                "Root",
+                value={
+                    "topics": f"{HOST}/topics/",
+                    "comparisons": f"{HOST}/comparisons/",
+                    "faqs": f"{HOST}/faqs/",
+                    "resources": f"{HOST}/resources/",
+                    "search": f"{HOST}/search/",
+                    "schema": f"{HOST}/schema/",
+                    "docs": f"{HOST}/docs/",
+                    "redoc": f"{HOST}/redoc/",
+                },
+                response_only=True,
+            )
+        ],
+    )
+)

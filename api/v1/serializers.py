@@ -1,0 +1,390 @@
+"""Response shapes of API v1. Changes here are additive only (see README)."""
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from content.models import (
+    FAQ,
+    Comparison,
+    ComparisonOption,
+    Criterion,
+    CriterionEffect,
+    PointKind,
+    Resource,
+    Reviewer,
+    Section,
+    Source,
+    Topic,
+)
+
+
+def absolute_url(request, view_name: str, **kwargs) -> str:
+    return request.build_absolute_uri(reverse(f"v1:{view_name}", kwargs=kwargs))
+
+
+class RichTextSerializer(serializers.Serializer):
+    html = serializers.CharField(help_text="Sanitised HTML.")
+    text = serializers.CharField(
+        help_text="Plain text; paragraphs split by a blank line."
+    )
+
+
+@extend_schema_field(RichTextSerializer)
+class RichTextField(serializers.Field):
+    """A Markdown field as its stored, sanitised HTML and plain text."""
+
+    def __init__(self, source_field: str, **kwargs):
+        self.source_field = source_field
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        return {
+            "html": getattr(instance, f"{self.source_field}_html"),
+            "text": getattr(instance, f"{self.source_field}_text"),
+        }
+
+
+class ReviewerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reviewer
+        fields = ["name", "credentials"]
+
+
+class ReviewSerializer(serializers.Serializer):
+    """Medical review metadata of a publishable item."""
+
+    last_reviewed_on = serializers.DateField(allow_null=True)
+    reviewed_by = ReviewerSerializer(allow_null=True)
+    next_review_due = serializers.DateField(allow_null=True)
+
+
+class PublishableSerializer(serializers.ModelSerializer):
+    review = ReviewSerializer(source="*", read_only=True)
+    url = serializers.SerializerMethodField(help_text="This item in the API.")
+
+    view_name: str = ""
+    lookup_field = "slug"
+
+    def get_url(self, obj) -> str:
+        lookup = getattr(obj, self.lookup_field)
+        return absolute_url(
+            self.context["request"], self.view_name, **{self.lookup_field: lookup}
+        )
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    link = serializers.URLField(source="url", help_text="Where to read the source.")
+
+    class Meta:
+        model = Source
+        fields = ["title", "publisher", "link", "statement"]
+
+
+class TopicLinkSerializer(PublishableSerializer):
+    """A published topic, referred to from elsewhere."""
+
+    view_name = "topic-detail"
+
+    class Meta:
+        model = Topic
+        fields = ["slug", "title", "summary", "url"]
+
+
+class ComparisonLinkSerializer(PublishableSerializer):
+    view_name = "comparison-detail"
+
+    class Meta:
+        model = Comparison
+        fields = ["slug", "title", "summary", "url"]
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    body = RichTextField("body")
+
+    class Meta:
+        model = Section
+        fields = ["anchor", "heading", "body"]
+
+
+class FAQSerializer(PublishableSerializer):
+    answer = RichTextField("answer")
+    topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    comparison = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+
+    view_name = "faq-detail"
+    lookup_field = "id"
+
+    class Meta:
+        model = FAQ
+        fields = [
+            "id",
+            "question",
+            "answer",
+            "topic",
+            "comparison",
+            "position",
+            "url",
+            "updated_at",
+            "review",
+        ]
+
+
+class NestedFAQSerializer(FAQSerializer):
+    """An FAQ inside its topic or comparison page."""
+
+    class Meta(FAQSerializer.Meta):
+        fields = ["id", "question", "answer", "url"]
+
+
+class PublicParentMixin(serializers.Serializer):
+    parent = serializers.SerializerMethodField(
+        help_text="Broader topic, if it is public."
+    )
+
+    @extend_schema_field(TopicLinkSerializer(allow_null=True))
+    def get_parent(self, topic):
+        # ``parent_is_public`` is annotated by the view with the publication rule.
+        if topic.parent_id is None or not topic.parent_is_public:
+            return None
+        return TopicLinkSerializer(topic.parent, context=self.context).data
+
+
+class TopicListSerializer(PublicParentMixin, PublishableSerializer):
+    view_name = "topic-detail"
+
+    class Meta:
+        model = Topic
+        fields = ["slug", "title", "summary", "parent", "url", "updated_at", "review"]
+
+
+class TopicDetailSerializer(TopicListSerializer):
+    body = RichTextField("body")
+    sections = SectionSerializer(many=True, read_only=True)
+    faqs = NestedFAQSerializer(many=True, read_only=True, source="public_faqs")
+    comparisons = ComparisonLinkSerializer(
+        many=True, read_only=True, source="public_comparisons"
+    )
+    children = TopicLinkSerializer(many=True, read_only=True, source="public_children")
+    related_topics = TopicLinkSerializer(
+        many=True, read_only=True, source="public_related_topics"
+    )
+    sources = SourceSerializer(many=True, read_only=True)
+    canonical_url = serializers.SerializerMethodField(
+        help_text="Preferred address of this topic, for citation and SEO."
+    )
+
+    class Meta(TopicListSerializer.Meta):
+        fields = [
+            "slug",
+            "title",
+            "summary",
+            "body",
+            "sections",
+            "faqs",
+            "comparisons",
+            "parent",
+            "children",
+            "related_topics",
+            "sources",
+            "review",
+            "url",
+            "canonical_url",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_canonical_url(self, topic) -> str:
+        return canonical_url(self.context["request"], "topic-detail", slug=topic.slug)
+
+
+def canonical_url(request, view_name: str, **kwargs) -> str:
+    """The item's address on the configured public origin (or this host)."""
+    path = reverse(f"v1:{view_name}", kwargs=kwargs)
+    origin = settings.API_CANONICAL_ORIGIN
+    return f"{origin}{path}" if origin else request.build_absolute_uri(path)
+
+
+class OptionSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ComparisonOption
+        fields = ["key", "name"]
+
+
+class OptionSerializer(serializers.ModelSerializer):
+    topic = serializers.SerializerMethodField(
+        help_text="Topic page describing this option, if public."
+    )
+    benefits = serializers.SerializerMethodField()
+    drawbacks = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ComparisonOption
+        fields = [
+            "key",
+            "name",
+            "summary",
+            "topic",
+            "benefits",
+            "drawbacks",
+            "favoured_lead",
+            "required_lead",
+        ]
+
+    @extend_schema_field(TopicLinkSerializer(allow_null=True))
+    def get_topic(self, option):
+        if option.topic_id is None or not option.topic_is_public:
+            return None
+        return TopicLinkSerializer(option.topic, context=self.context).data
+
+    def get_benefits(self, option) -> list[str]:
+        return [p.text for p in option.points.all() if p.kind == PointKind.BENEFIT]
+
+    def get_drawbacks(self, option) -> list[str]:
+        return [p.text for p in option.points.all() if p.kind == PointKind.DRAWBACK]
+
+
+class AspectCellSerializer(serializers.Serializer):
+    option = serializers.CharField(help_text="Key of the option (column).")
+    text = serializers.CharField(help_text="Empty if editors left the cell blank.")
+
+
+class AspectRowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    cells = AspectCellSerializer(
+        many=True, help_text="One per option, in option order."
+    )
+
+
+class CriterionEffectSerializer(serializers.ModelSerializer):
+    option = serializers.SlugRelatedField(
+        slug_field="key", read_only=True, help_text="Key of the option affected."
+    )
+
+    class Meta:
+        model = CriterionEffect
+        fields = ["option", "answer", "effect", "reason"]
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    effects = CriterionEffectSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Criterion
+        fields = ["key", "question", "help_text", "effects"]
+
+
+class ComparisonListSerializer(PublishableSerializer):
+    topic = TopicLinkSerializer(read_only=True)
+    options = OptionSummarySerializer(many=True, read_only=True)
+
+    view_name = "comparison-detail"
+
+    class Meta:
+        model = Comparison
+        fields = [
+            "slug",
+            "title",
+            "summary",
+            "topic",
+            "options",
+            "url",
+            "updated_at",
+            "review",
+        ]
+
+
+class ComparisonDetailSerializer(ComparisonListSerializer):
+    introduction = RichTextField("introduction")
+    conclusion = RichTextField("conclusion")
+    options = OptionSerializer(many=True, read_only=True)
+    table = serializers.SerializerMethodField(
+        help_text="Rows (aspects) of cells, one per option in option order."
+    )
+    criteria = CriterionSerializer(
+        many=True,
+        read_only=True,
+        source="public_criteria",
+        help_text="Yes/no questions that decide between the options.",
+    )
+    faqs = NestedFAQSerializer(many=True, read_only=True, source="public_faqs")
+    sources = SourceSerializer(many=True, read_only=True)
+    canonical_url = serializers.SerializerMethodField()
+
+    class Meta(ComparisonListSerializer.Meta):
+        fields = [
+            "slug",
+            "title",
+            "summary",
+            "introduction",
+            "conclusion",
+            "topic",
+            "options",
+            "table",
+            "criteria",
+            "faqs",
+            "sources",
+            "review",
+            "url",
+            "canonical_url",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(AspectRowSerializer(many=True))
+    def get_table(self, comparison):
+        options = list(comparison.options.all())
+        rows = []
+        for aspect in comparison.aspects.all():
+            text_by_option = {cell.option_id: cell.text for cell in aspect.cells.all()}
+            cells = [
+                {"option": option.key, "text": text_by_option.get(option.id, "")}
+                for option in options
+            ]
+            rows.append({"key": aspect.key, "name": aspect.name, "cells": cells})
+        return AspectRowSerializer(rows, many=True).data
+
+    def get_canonical_url(self, comparison) -> str:
+        return canonical_url(
+            self.context["request"], "comparison-detail", slug=comparison.slug
+        )
+
+
+class ResourceSerializer(PublishableSerializer):
+    website = serializers.URLField(source="url")
+    description = RichTextField("description")
+    keywords = serializers.ListField(
+        source="keyword_list", child=serializers.CharField(), read_only=True
+    )
+
+    view_name = "resource-detail"
+
+    class Meta:
+        model = Resource
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "phone",
+            "text_number",
+            "website",
+            "description",
+            "availability",
+            "region",
+            "keywords",
+            "url",
+            "updated_at",
+            "review",
+        ]
+
+
+class SearchHitSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["topic", "comparison", "faq"])
+    title = serializers.CharField()
+    snippet = serializers.CharField(help_text="Short plain-text extract.")
+    url = serializers.URLField()
+    rank = serializers.FloatField(help_text="Higher is more relevant.")

@@ -1,0 +1,38 @@
+"""URLs of API v1, mounted at /api/v1/ (URL-path versioning)."""
+
+from django.urls import path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+app_name = "v1"
+
+router = SimpleRouter()
+router.register("topics", views.TopicViewSet, basename="topic")
+router.register("comparisons", views.ComparisonViewSet, basename="comparison")
+router.register("faqs", views.FAQViewSet, basename="faq")
+router.register("resources", views.ResourceViewSet, basename="resource")
+
+endpoints = [
+    path("", views.RootView.as_view(), name="root"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    *router.urls,
+]
+
+urlpatterns = [
+    *endpoints,
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(urlconf="api.v1.schema_urlconf"),
+        name="schema",
+    ),
+    path(
+        "docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="swagger-ui"
+    ),
+    path("redoc/", SpectacularRedocView.as_view(url_name="v1:schema"), name="redoc"),
+]

@@ -1,0 +1,233 @@
+"""Read-only public endpoints of API v1.
+
+Querysets are built per request in ``get_queryset()`` so the publication
+window is evaluated at request time, and every public read, nested children
+included, goes through ``published()``.
+"""
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from api.caching import ConditionalGetMixin
+from api.filtering import StrictQueryParametersMixin
+from api.pagination import StrictLimitOffsetPagination
+from content.models import (
+    FAQ,
+    AspectCell,
+    Comparison,
+    ComparisonOption,
+    Criterion,
+    CriterionEffect,
+    Resource,
+    Topic,
+)
+from content.search import search
+
+from . import schema
+from .filters import ComparisonFilter, FAQFilter, ResourceFilter, TopicFilter
+from .serializers import (
+    ComparisonDetailSerializer,
+    ComparisonListSerializer,
+    FAQSerializer,
+    ResourceSerializer,
+    SearchHitSerializer,
+    TopicDetailSerializer,
+    TopicListSerializer,
+)
+
+MAX_QUERY_LENGTH = 200
+
+
+def is_public(model, now, field: str = "pk"):
+    """Annotation: whether the related item named by ``field`` is public."""
+    return Exists(model.objects.published(now).filter(pk=OuterRef(field)))
+
+
+class PublicViewSet(
+    StrictQueryParametersMixin, ConditionalGetMixin, viewsets.ReadOnlyModelViewSet
+):
+    detail_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "retrieve" and self.detail_serializer_class:
+            return self.detail_serializer_class
+        return self.serializer_class
+
+
+@schema.topics
+class TopicViewSet(PublicViewSet):
+    """Subject pages, such as heroin rehab or medical detox."""
+
+    serializer_class = TopicListSerializer
+    detail_serializer_class = TopicDetailSerializer
+    filterset_class = TopicFilter
+    ordering_fields = ["title", "updated_at", "created_at"]
+    ordering = ["title"]
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        now = timezone.now()
+        public_topics = Topic.objects.published(now)
+        queryset = public_topics.select_related("parent", "reviewed_by").annotate(
+            parent_is_public=is_public(Topic, now, "parent_id")
+        )
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                "sections",
+                "sources",
+                Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs"),
+                Prefetch(
+                    "comparisons",
+                    Comparison.objects.published(now),
+                    to_attr="public_comparisons",
+                ),
+                Prefetch("children", public_topics, to_attr="public_children"),
+                Prefetch(
+                    "related_topics", public_topics, to_attr="public_related_topics"
+                ),
+            )
+        return queryset
+
+
+@schema.comparisons
+class ComparisonViewSet(PublicViewSet):
+    """Side-by-side comparisons of treatment options, with deciding criteria."""
+
+    serializer_class = ComparisonListSerializer
+    detail_serializer_class = ComparisonDetailSerializer
+    filterset_class = ComparisonFilter
+    ordering_fields = ["title", "updated_at", "created_at"]
+    ordering = ["title"]
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        now = timezone.now()
+        queryset = Comparison.objects.published(now).select_related(
+            "topic", "reviewed_by"
+        )
+        if self.action != "retrieve":
+            return queryset.prefetch_related("options")
+        options = (
+            ComparisonOption.objects.select_related("topic")
+            .annotate(topic_is_public=is_public(Topic, now, "topic_id"))
+            .prefetch_related("points")
+        )
+        criteria = Criterion.objects.published(now).prefetch_related(
+            Prefetch("effects", CriterionEffect.objects.select_related("option"))
+        )
+        return queryset.prefetch_related(
+            Prefetch("options", options),
+            Prefetch("aspects__cells", AspectCell.objects.all()),
+            Prefetch("criteria", criteria, to_attr="public_criteria"),
+            Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs"),
+            "sources",
+        )
+
+
+@schema.faqs
+class FAQViewSet(PublicViewSet):
+    """Questions and answers, for apps and for partner sites to embed."""
+
+    serializer_class = FAQSerializer
+    filterset_class = FAQFilter
+    ordering_fields = ["position", "updated_at", "created_at"]
+    ordering = ["topic__title", "position"]
+    lookup_field = "id"
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self):
+        return FAQ.objects.published(timezone.now()).select_related(
+            "topic", "comparison", "reviewed_by"
+        )
+
+
+@schema.resources
+class ResourceViewSet(PublicViewSet):
+    """Where to get help: helplines, crisis lines, treatment locators."""
+
+    serializer_class = ResourceSerializer
+    filterset_class = ResourceFilter
+    ordering_fields = ["name", "updated_at", "created_at"]
+    ordering = ["name"]
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return Resource.objects.published(timezone.now()).select_related("reviewed_by")
+
+
+@schema.search
+class SearchView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
+    """One ranked list of topics, comparisons and FAQs matching a query."""
+
+    pagination_class = StrictLimitOffsetPagination
+    detail_urls = {"topic": "slug", "comparison": "slug", "faq": "id"}
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            self._paginator = self.pagination_class()
+        return self._paginator
+
+    def allowed_query_parameters(self):
+        return {
+            "q",
+            self.paginator.limit_query_param,
+            self.paginator.offset_query_param,
+        }
+
+    def get(self, request):
+        query = request.query_params.get("q", "").strip()
+        if not query:
+            raise ValidationError({"q": "Required: the words to search for."})
+        if len(query) > MAX_QUERY_LENGTH:
+            raise ValidationError({"q": f"At most {MAX_QUERY_LENGTH} characters."})
+        hits = search(query, timezone.now())
+        page = self.paginator.paginate_queryset(hits, request, view=self)
+        results = [
+            {
+                "type": hit.kind,
+                "title": hit.title,
+                "snippet": hit.snippet,
+                "url": reverse(
+                    f"v1:{hit.kind}-detail",
+                    kwargs={
+                        self.detail_urls[hit.kind]: getattr(
+                            hit.obj, self.detail_urls[hit.kind]
+                        )
+                    },
+                    request=request,
+                ),
+                "rank": hit.rank,
+            }
+            for hit in page
+        ]
+        return self.paginator.get_paginated_response(
+            SearchHitSerializer(results, many=True).data
+        )
+
+
+@schema.root
+class RootView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
+    """Links to every collection of API v1 and to its documentation."""
+
+    def get(self, request):
+        def link(name):
+            return reverse(f"v1:{name}", request=request)
+
+        return Response(
+            {
+                "topics": link("topic-list"),
+                "comparisons": link("comparison-list"),
+                "faqs": link("faq-list"),
+                "resources": link("resource-list"),
+                "search": link("search"),
+                "schema": link("schema"),
+                "docs": link("swagger-ui"),
+                "redoc": link("redoc"),
+            }
+        )

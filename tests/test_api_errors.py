@@ -1,0 +1,132 @@
+"""Every error under /api/ is an RFC 9457 problem, never HTML or a traceback."""
+
+import pytest
+from django.db import OperationalError
+from rest_framework.throttling import AnonRateThrottle
+
+from api.problems import PROBLEM_CONTENT_TYPE
+
+
+def assert_problem(response, status: int):
+    assert response.status_code == status
+    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert body["title"] and body["detail"]
+    return body
+
+
+def test_unknown_slug_is_a_problem_404(client, db):
+    response = client.get("/api/v1/topics/no-such-topic/")
+
+    assert_problem(response, 404)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/", "/api/v2/topics/", "/api/v1/nothing-here/", "/api/v1/topics"]
+)
+def test_unknown_url_under_api_is_a_problem_404(client, db, path):
+    response = client.get(path)
+
+    assert_problem(response, 404)
+
+
+def test_non_numeric_faq_id_is_a_problem_404(client, db):
+    assert_problem(client.get("/api/v1/faqs/abc/"), 404)
+
+
+def test_unsupported_method_is_a_problem_405(client, db):
+    body = assert_problem(client.post("/api/v1/topics/", {}), 405)
+
+    assert "POST" in body["detail"]
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_writes_to_detail_are_a_problem_405(client, published_topic, method):
+    response = getattr(client, method)("/api/v1/topics/heroin-rehab/")
+
+    assert_problem(response, 405)
+
+
+def test_unacceptable_media_type_is_a_problem_406(client, db):
+    response = client.get("/api/v1/topics/", HTTP_ACCEPT="application/xml")
+
+    assert_problem(response, 406)
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("limit=abc", "limit"),
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("limit=-1", "limit"),
+        ("offset=x", "offset"),
+        ("updated_since=yesterday", "updated_since"),
+        ("updated_since=2026-13-45", "updated_since"),
+        ("ordering=secret_field", "ordering"),
+        ("ordering=", "ordering"),
+        ("colour=blue", "colour"),
+    ],
+)
+def test_bad_query_parameter_is_a_400_naming_it(client, db, query, parameter):
+    body = assert_problem(client.get(f"/api/v1/topics/?{query}"), 400)
+
+    assert [error["field"] for error in body["errors"]] == [parameter]
+    assert parameter in body["detail"]
+
+
+def test_detail_endpoints_accept_no_query_parameters(client, published_topic):
+    body = assert_problem(client.get("/api/v1/topics/heroin-rehab/?limit=5"), 400)
+
+    assert body["errors"][0]["field"] == "limit"
+
+
+def test_bad_choice_filter_is_a_400_naming_it(client, db):
+    body = assert_problem(client.get("/api/v1/resources/?kind=spaceship"), 400)
+
+    assert body["errors"][0]["field"] == "kind"
+
+
+def test_database_failure_is_a_problem_503_with_retry_after(client, db, monkeypatch):
+    def unavailable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("api.v1.views.TopicViewSet.get_queryset", unavailable)
+
+    response = client.get("/api/v1/topics/")
+
+    assert_problem(response, 503)
+    assert response["Retry-After"].isdigit()
+
+
+def test_unexpected_failure_is_a_problem_500_without_traceback(client, db, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr("api.v1.views.TopicViewSet.get_queryset", broken)
+
+    response = client.get("/api/v1/topics/")
+
+    body = assert_problem(response, 500)
+    assert "secret internals" not in response.content.decode()
+    assert "Traceback" not in body["detail"]
+
+
+def test_throttled_request_is_a_problem_429_with_retry_after(client, db, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+
+    statuses = [client.get("/api/v1/topics/").status_code for _ in range(3)]
+    response = client.get("/api/v1/topics/")
+
+    assert statuses == [200, 200, 429]
+    assert_problem(response, 429)
+    assert int(response["Retry-After"]) > 0
+
+
+def test_admin_keeps_html_error_pages(client, db):
+    response = client.get("/admin/no-such-page/")
+
+    assert response.status_code in (302, 404)
+    assert "problem+json" not in response.get("Content-Type", "")
