@@ -171,3 +171,20 @@ def test_deleted_topic_changes_list_validators(clock, client, published_topic):
 
     assert after.status_code == 200
     assert after.json()["count"] == 0
+
+
+def test_no_deprecation_headers_while_v1_is_current(client, db):
+    response = client.get("/api/v1/")
+
+    assert "Deprecation" not in response
+    assert "Sunset" not in response
+
+
+def test_retiring_v1_announces_deprecation_and_sunset(client, db, settings):
+    settings.API_V1_DEPRECATED_ON = "2027-01-01"
+    settings.API_V1_SUNSET_ON = "2027-07-01"
+
+    response = client.get("/api/v1/topics/")
+
+    assert response["Deprecation"] == "@1798761600"
+    assert response["Sunset"] == "Thu, 01 Jul 2027 00:00:00 GMT"
