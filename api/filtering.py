@@ -29,6 +29,22 @@ class StrictOrderingFilter(OrderingFilter):
         # A unique tie-breaker keeps pages stable when sort values repeat.
         return [*valid, "pk"]
 
+    def get_schema_operation_parameters(self, view):
+        fields = "|".join(view.ordering_fields)
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": f"{self.ordering_description} Fields: "
+                f"{', '.join(view.ordering_fields)}.",
+                "schema": {
+                    "type": "string",
+                    "pattern": rf"^-?({fields})(,-?({fields}))*$",
+                },
+            }
+        ]
+
 
 class StrictQueryParametersMixin:
     """Reject query parameters the endpoint does not define."""
@@ -50,10 +66,19 @@ class StrictQueryParametersMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if not hasattr(self, request.method.lower()):
+            return  # An unsupported method is a 405, whatever the query says.
         unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
         if unknown:
             raise ValidationError(
                 {name: "Unknown query parameter." for name in unknown}
+            )
+        empty = sorted(
+            name for name, value in request.query_params.items() if not value
+        )
+        if empty:
+            raise ValidationError(
+                {name: "Must not be empty; leave the parameter out." for name in empty}
             )
 
     def filter_queryset(self, queryset):

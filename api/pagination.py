@@ -3,6 +3,9 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
+# Bounds what a client can make the database skip; far beyond any real collection.
+MAX_OFFSET = 1_000_000
+
 
 class StrictLimitOffsetPagination(LimitOffsetPagination):
     default_limit = 20
@@ -33,7 +36,7 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
             bounds = (
                 {"minimum": 1, "maximum": self.max_limit, "default": self.default_limit}
                 if parameter["name"] == self.limit_query_param
-                else {"minimum": 0, "default": 0}
+                else {"minimum": 0, "maximum": MAX_OFFSET, "default": 0}
             )
             parameter["schema"].update(bounds)
         return parameters
@@ -48,6 +51,6 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
 
 
 def parse_non_negative_int(name: str, raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 9:
-        raise ValidationError({name: "Must be a whole number of 0 or more."})
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_OFFSET:
+        raise ValidationError({name: f"Must be a whole number from 0 to {MAX_OFFSET}."})
     return int(raw)

@@ -229,10 +229,12 @@ def list_and_detail(
     detail_serializer,
     list_example: dict,
     detail_example: dict,
+    list_parameters=(),
 ):
     return extend_schema_view(
         list=extend_schema(
             summary=f"List published {noun}",
+            parameters=list(list_parameters),
             responses={200: list_serializer(many=True), **COMMON_ERRORS},
             examples=[page_example(f"A page of {noun}", list_example)],
         ),
@@ -294,6 +296,13 @@ resources = list_and_detail(
     serializers_v1.ResourceSerializer,
     RESOURCE,
     RESOURCE,
+    list_parameters=[
+        OpenApiParameter(
+            "keyword",
+            {"type": "string", "minLength": 1, "maxLength": 100},
+            description="Word to look for in the name, keywords and description.",
+        )
+    ],
 )
 
 search = extend_schema_view(
@@ -302,9 +311,15 @@ search = extend_schema_view(
         parameters=[
             OpenApiParameter(
                 "q",
-                str,
+                {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 200,
+                    "pattern": r"[^ \t\r\n]",
+                },
                 required=True,
-                description="Words to search for (1 to 200 characters).",
+                description="Words to search for (1 to 200 characters, not only "
+                "spaces).",
             ),
         ],
         responses={
@@ -366,3 +381,19 @@ root = extend_schema_view(
         ],
     )
 )
+
+
+def non_empty_query_strings(result, generator, request, public):
+    """Postprocessing hook: say what the API rejects in any query string.
+
+    Empty values (``?x=``) are a 400, and so are NUL characters (Django's
+    form fields refuse them).
+    """
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter["in"] == "query" and schema.get("type") == "string":
+                    schema.setdefault("minLength", 1)
+                    schema.setdefault("pattern", "^[^\\u0000]*$")
+    return result

@@ -41,6 +41,7 @@ from .serializers import (
 )
 
 MAX_QUERY_LENGTH = 200
+BLANK = " \t\r\n"  # The schema's pattern for q says the same: not only these.
 
 
 def is_public(model, now, field: str = "pk"):
@@ -181,7 +182,7 @@ class SearchView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
         }
 
     def get(self, request):
-        query = request.query_params.get("q", "").strip()
+        query = request.query_params.get("q", "").strip(BLANK)
         if not query:
             raise ValidationError({"q": "Required: the words to search for."})
         if len(query) > MAX_QUERY_LENGTH:
