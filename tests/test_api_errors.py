@@ -130,3 +130,21 @@ def test_admin_keeps_html_error_pages(client, db):
 
     assert response.status_code in (302, 404)
     assert "problem+json" not in response.get("Content-Type", "")
+
+
+def test_empty_query_parameter_is_a_400_naming_it(client, db):
+    body = assert_problem(client.get("/api/v1/topics/?updated_since="), 400)
+
+    assert body["errors"][0]["field"] == "updated_since"
+
+
+def test_unsupported_method_with_query_is_still_a_405(client, db):
+    response = client.generic("TRACE", "/api/v1/topics/?limit=5&nonsense=1")
+
+    assert_problem(response, 405)
+
+
+def test_offset_beyond_the_bound_is_a_400(client, db):
+    body = assert_problem(client.get("/api/v1/topics/?offset=99999999999"), 400)
+
+    assert body["errors"][0]["field"] == "offset"
