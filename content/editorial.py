@@ -40,6 +40,17 @@ def can_edit_content(user, obj: Publishable | None) -> bool:
     Published and archived items are live or on record: only publishers edit
     them, so an editor's change never goes public unreviewed.
     """
-    if obj is None or obj.status in DRAFTING_STATUSES:
+    if obj is None:
         return True
-    return can_publish(user, type(obj))
+    return can_edit_content_with_status(user, type(obj), obj.status)
+
+
+def can_edit_content_with_status(
+    user, model: type[Publishable], status: str | None
+) -> bool:
+    """``can_edit_content`` for an item known by its saved status (None: unsaved).
+
+    The admin decides on the saved status: a form or an old version in the
+    history may carry another one.
+    """
+    return status is None or status in DRAFTING_STATUSES or can_publish(user, model)

@@ -1,0 +1,424 @@
+"""The editorial workflow in the admin: roles, statuses, reviews and history.
+
+The base classes here enforce on the server the rules of ``content.editorial``:
+
+- the status field offers only the statuses the user may set, so a posted
+  “published” from an editor fails validation;
+- published and archived items are read-only except for publishers; medical
+  reviewers may still change their review fields;
+- the parts of a page (sections, options, criteria...) are editable only while
+  the page's content is, in inlines and on their own admin pages alike;
+- actions need ``publish_<model>`` or ``review_<model>``;
+- reverting to an old version needs the right to edit the item's content now.
+
+Permissions follow the item as saved (``saved_status``), not the instance at
+hand: the history views pass an old version, whose status may be another.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, model_ngettext, unquote
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
+
+from content.editorial import (
+    DRAFTING_STATUSES,
+    REVIEW_FIELDS,
+    allowed_statuses,
+    can_edit_content_with_status,
+    can_publish,
+    can_review,
+)
+from content.models import PublicationStatus, Publishable, Reviewer
+
+# Columns every list of publishable items shows.
+PUBLICATION_COLUMNS = [
+    "status",
+    "reviewed_by",
+    "last_reviewed_on",
+    "next_review_due",
+    "review_is_overdue",
+    "updated_at",
+]
+
+PUBLICATION_FIELDSETS = [
+    (
+        "Publication",
+        {
+            "fields": ["status", "publish_at", "unpublish_at"],
+            "description": "Editors move items between Draft and In review; "
+            "publishers publish, unpublish and archive them. Published and "
+            "archived items can be changed by publishers only.",
+        },
+    ),
+    (
+        "Medical review",
+        {
+            "fields": list(REVIEW_FIELDS),
+            "description": "Set by medical reviewers, here or with the “Mark "
+            "reviewed” action in the list. Content is published only once "
+            "reviewed.",
+        },
+    ),
+    ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+]
+
+
+def saved_status(item: Publishable) -> str | None:
+    """The status stored for the item, or None while it is not saved."""
+    if item.pk is None:
+        return None
+    if not hasattr(item, "_saved_status"):
+        item._saved_status = (
+            type(item)
+            ._default_manager.filter(pk=item.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+    return item._saved_status
+
+
+def content_editable(user, item: Publishable | None) -> bool:
+    """``can_edit_content`` judged on the item as saved."""
+    if item is None:
+        return True
+    return can_edit_content_with_status(user, type(item), saved_status(item))
+
+
+def follow(obj, path: str):
+    """Follow a lookup path such as "option__comparison" from an object."""
+    for name in filter(None, path.split("__")):
+        obj = getattr(obj, name)
+    return obj
+
+
+def page_model(model, path: str):
+    """The model a lookup path such as "option__comparison" leads to."""
+    for name in filter(None, path.split("__")):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+class EditorialForm(forms.ModelForm):
+    """Admin form that shows model errors about read-only fields on the form.
+
+    ``Model.clean()`` may name a field the user cannot edit (a medical reviewer
+    clearing the review date of a published item gets an error on “status”);
+    Django would fail on a form without that field.
+    """
+
+    def add_error(self, field, error):
+        if field is None and hasattr(error, "error_dict"):
+            by_field = {}
+            for name, errors in error.error_dict.items():
+                key = name if name in self.fields else NON_FIELD_ERRORS
+                by_field.setdefault(key, []).extend(errors)
+            error = ValidationError(by_field)
+        super().add_error(field, error)
+
+
+class ExtraRowsForm(EditorialForm):
+    """Form whose extra fields edit rows of another model, saved after its own."""
+
+    def save(self, commit=True):
+        instance = super().save(commit=commit)
+        if commit:
+            self.save_extra_rows()
+        else:
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_rows():
+                save_m2m()
+                self.save_extra_rows()
+
+            self.save_m2m = save_m2m_and_rows
+        return instance
+
+    def save_extra_rows(self):
+        raise NotImplementedError
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = "medical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("never", "Never reviewed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.review_overdue()
+        if self.value() == "never":
+            return queryset.filter(last_reviewed_on__isnull=True)
+        return queryset
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History (who, when, what changed) with a revert that obeys the roles.
+
+    simple-history's revert view checks only view-or-change permission and
+    saves the whole old version, so a revert here needs the right to edit the
+    item as it is now, or to add it again if it was deleted.
+    """
+
+    form = EditorialForm
+    # Addresses typed without a scheme are taken as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def may_revert(self, request, obj) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        return super().revert_disabled(request, obj) or not self.may_revert(
+            request, obj
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            current = self.get_object(request, unquote(object_id))
+            if current is None:
+                allowed = self.has_add_permission(request)
+            else:
+                allowed = self.may_revert(request, current)
+            if not allowed:
+                raise PermissionDenied
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context
+        )
+
+
+class PublishableAdmin(HistoryAdmin):
+    """Admin for items with a status and a medical review."""
+
+    actions = ["publish", "unpublish", "archive", "mark_reviewed"]
+    list_filter = ["status", ReviewFilter]
+    history_list_display = ["status"]
+    # Prepopulated slugs, offered only where the slug is editable. Not
+    # ``prepopulated_fields``: simple-history's revert view reads that
+    # attribute as is and fails when the slug is read-only.
+    slug_sources: dict[str, tuple[str, ...]] = {}
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj._saved_status = obj.status
+        return obj
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # Reviewers keep change permission on live items, for the review fields.
+        return (
+            obj is None
+            or content_editable(request.user, obj)
+            or can_review(request.user, self.model)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and content_editable(
+            request.user, obj
+        )
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user, self.model)
+
+    def has_review_permission(self, request):
+        return can_review(request.user, self.model)
+
+    def may_revert(self, request, obj) -> bool:
+        return super().may_revert(request, obj) and content_editable(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["created_at", "updated_at"]
+        if not can_review(request.user, self.model):
+            readonly += REVIEW_FIELDS
+        if obj is not None and not content_editable(request.user, obj):
+            readonly += [
+                name
+                for name in flatten_fieldsets(self.fieldsets)
+                if name not in REVIEW_FIELDS
+            ]
+        return list(dict.fromkeys(readonly))
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.slug_sources if content_editable(request.user, obj) else {}
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status":
+            allowed = allowed_statuses(request.user, self.model)
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in PublicationStatus.choices
+                if value in allowed
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.display(boolean=True, description="review overdue")
+    def review_is_overdue(self, obj):
+        return obj.review_overdue
+
+    @admin.action(
+        description="Publish selected %(verbose_name_plural)s",
+        permissions=["publish"],
+    )
+    def publish(self, request, queryset):
+        published, refused = 0, []
+        for item in queryset:
+            item.status = PublicationStatus.PUBLISHED
+            try:
+                item.full_clean()
+            except ValidationError as error:
+                refused.append(f"“{item}”: {' '.join(error.messages)}")
+                continue
+            item.save()
+            self.log_change(request, item, "Published.")
+            published += 1
+        if published:
+            self.message_user(
+                request,
+                f"Published {published} {model_ngettext(self.opts, published)}.",
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request, "Not published: " + " ".join(refused), messages.ERROR
+            )
+
+    @admin.action(
+        description="Unpublish selected %(verbose_name_plural)s (back to draft)",
+        permissions=["publish"],
+    )
+    def unpublish(self, request, queryset):
+        self.take_down(request, queryset, PublicationStatus.DRAFT, "Unpublished")
+
+    @admin.action(
+        description="Archive selected %(verbose_name_plural)s",
+        permissions=["publish"],
+    )
+    def archive(self, request, queryset):
+        self.take_down(request, queryset, PublicationStatus.ARCHIVED, "Archived")
+
+    def take_down(self, request, queryset, status, done):
+        # Taking content down is never blocked by unrelated validation errors,
+        # so unlike publishing it skips full_clean().
+        count = 0
+        for item in queryset:
+            item.status = status
+            item.save(update_fields=["status", "updated_at"])
+            self.log_change(request, item, f"{done}.")
+            count += 1
+        self.message_user(
+            request,
+            f"{done} {count} {model_ngettext(self.opts, count)}.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description="Mark selected %(verbose_name_plural)s as medically reviewed today",
+        permissions=["review"],
+    )
+    def mark_reviewed(self, request, queryset):
+        reviewer = getattr(request.user, "reviewer", None)
+        if reviewer is None:
+            self.message_user(
+                request,
+                "Your account is not linked to a reviewer, so the review cannot be "
+                "credited. Ask an administrator to set your account on your entry "
+                "under Reviewers.",
+                messages.ERROR,
+            )
+            return
+        count = 0
+        for item in queryset:
+            item.record_review(reviewer)
+            item.save(update_fields=[*REVIEW_FIELDS, "updated_at"])
+            self.log_change(request, item, f"Marked reviewed by {reviewer}.")
+            count += 1
+        self.message_user(
+            request,
+            f"Recorded a review by {reviewer} of {count} "
+            f"{model_ngettext(self.opts, count)}.",
+            messages.SUCCESS,
+        )
+
+
+class PartInline:
+    """Inline parts of a page, editable only while the page's content is.
+
+    ``page_path`` leads from the inline's parent object to its page; it is
+    empty when the parent is the page.
+    """
+
+    page_path = ""
+    form = EditorialForm
+    extra = 0
+    show_change_link = True
+
+    def page_editable(self, request, parent) -> bool:
+        return parent is None or content_editable(
+            request.user, follow(parent, self.page_path)
+        )
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and self.page_editable(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.page_editable(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.page_editable(
+            request, obj
+        )
+
+
+class PartAdmin(HistoryAdmin):
+    """A part of a page on its own admin page: its history and deeper inlines.
+
+    Parts are edited from their page, which links here, so they stay out of
+    the admin index. ``page_path`` leads from the part to its page.
+    """
+
+    page_path: str
+
+    def has_module_permission(self, request):
+        return False
+
+    def page_editable(self, request, obj) -> bool:
+        return obj is None or content_editable(
+            request.user, follow(obj, self.page_path)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.page_editable(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.page_editable(
+            request, obj
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only pages the user may edit can receive a new or moved part.
+        link, _, rest = self.page_path.partition("__")
+        if db_field.name == link and not can_publish(
+            request.user, page_model(self.model, self.page_path)
+        ):
+            status = f"{rest}__status__in" if rest else "status__in"
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(
+                **{status: DRAFTING_STATUSES}
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Reviewer)
+class ReviewerAdmin(admin.ModelAdmin):
+    # Reviewer keeps no history table, so this is a plain ModelAdmin.
+    list_display = ["name", "credentials", "user"]
+    list_select_related = ["user"]
+    search_fields = ["name", "credentials"]
