@@ -417,8 +417,7 @@ class PartAdmin(HistoryAdmin):
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
-    # Reviewer keeps no history table, so this is a plain ModelAdmin.
+class ReviewerAdmin(SimpleHistoryAdmin):
     list_display = ["name", "credentials", "user"]
     list_select_related = ["user"]
     search_fields = ["name", "credentials"]

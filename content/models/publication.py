@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from content.rendering import render_markdown
 
@@ -37,6 +38,8 @@ class Reviewer(models.Model):
         related_name="reviewer",
         help_text="The admin account of this reviewer; used by “Mark reviewed”.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
