@@ -241,9 +241,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# CORS: any site may read the public API; no credentials are involved.
+# CORS: any site may read the public API (and post assessment answers, which
+# are never stored); no credentials are involved.
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
-CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Deprecation", "Sunset"]

@@ -124,3 +124,11 @@ def empty_cache():
 def seed_content(db):
     """The seed articles' content, as loaded by ``make seed``."""
     call_command("loaddata", "seed", verbosity=0)
+
+
+@pytest.fixture
+def unthrottled(monkeypatch):
+    """No rate limit, for tests that send hundreds of requests (fuzzing)."""
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": None})

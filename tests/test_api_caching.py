@@ -142,7 +142,7 @@ def test_cors_allows_any_origin_to_read_without_credentials(client, published_to
     assert "ETag" in response["Access-Control-Expose-Headers"]
 
 
-def test_cors_preflight_allows_get_and_head_only(client, db):
+def test_cors_preflight_allows_reads_and_assessment_posts(client, db):
     response = client.options(
         "/api/v1/topics/",
         HTTP_ORIGIN="https://clinic.example",
@@ -151,7 +151,7 @@ def test_cors_preflight_allows_get_and_head_only(client, db):
 
     assert response.status_code == 200
     allowed = {m.strip() for m in response["Access-Control-Allow-Methods"].split(",")}
-    assert allowed == {"GET", "HEAD", "OPTIONS"}
+    assert allowed == {"GET", "HEAD", "OPTIONS", "POST"}
 
 
 def test_admin_is_not_cors_enabled(client, db):

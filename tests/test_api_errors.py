@@ -148,3 +148,11 @@ def test_offset_beyond_the_bound_is_a_400(client, db):
     body = assert_problem(client.get("/api/v1/topics/?offset=99999999999"), 400)
 
     assert body["errors"][0]["field"] == "offset"
+
+
+def test_post_to_unknown_api_url_is_a_problem_404_not_a_csrf_page(client, db):
+    client.handler.enforce_csrf_checks = True
+
+    response = client.post("/api/v1/nothing/", "{}", content_type="application/json")
+
+    assert_problem(response, 404)

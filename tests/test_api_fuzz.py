@@ -5,20 +5,12 @@ Every response must be a non-5xx that conforms to the committed contract
 rejected.
 """
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from rest_framework.throttling import AnonRateThrottle
 
 from rehabinfo.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
-
-
-@pytest.fixture
-def unthrottled(monkeypatch):
-    # Fuzzing sends hundreds of requests; the 429 path is tested on its own.
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": None})
 
 
 @schema.parametrize()

@@ -397,3 +397,115 @@ def non_empty_query_strings(result, generator, request, public):
                     schema.setdefault("minLength", 1)
                     schema.setdefault("pattern", "^[^\\u0000]*$")
     return result
+
+
+ASSESSMENT_QUESTIONS = {
+    "comparison": COMPARISON_LINK,
+    "questions": [
+        {
+            "key": "safe-home",
+            "question": "Do you have a safe, stable place to live?",
+            "help_text": "",
+            "answers": ["yes", "no", "unsure"],
+        },
+        {
+            "key": "severe-addiction",
+            "question": "Is your addiction severe?",
+            "help_text": "",
+            "answers": ["yes", "no", "unsure"],
+        },
+    ],
+}
+ASSESSMENT_ANSWERS = {"answers": {"safe-home": "no", "severe-addiction": "unsure"}}
+ASSESSMENT_RESULT = {
+    "comparison": COMPARISON_LINK,
+    "options": [
+        {
+            "key": "inpatient",
+            "name": "Inpatient rehab",
+            "verdict": "suggested",
+            "favoured_by": [
+                {
+                    "criterion": "safe-home",
+                    "question": "Do you have a safe, stable place to live?",
+                    "answer": "no",
+                    "reason": "An unsafe or unstable place to live.",
+                }
+            ],
+            "ruled_out_by": [],
+            "unanswered": ["severe-addiction"],
+        },
+        {
+            "key": "outpatient",
+            "name": "Outpatient rehab",
+            "verdict": "not_suggested",
+            "favoured_by": [],
+            "ruled_out_by": [
+                {
+                    "criterion": "safe-home",
+                    "question": "Do you have a safe, stable place to live?",
+                    "answer": "no",
+                    "reason": "A safe and stable living situation.",
+                }
+            ],
+            "unanswered": ["severe-addiction"],
+        },
+    ],
+    "ranking": ["inpatient", "outpatient"],
+    "summary": "Based on your answers, Inpatient rehab is suggested; Outpatient "
+    "rehab is not suggested.",
+    "disclaimer": "This is general information, not a diagnosis or medical advice…",
+    "help": [RESOURCE],
+}
+ASSESSMENT_RULE = (
+    "Verdicts follow one documented rule: an option with any ruling-out answer "
+    "is `not_suggested`; otherwise, with any favouring answer, `suggested`; "
+    "otherwise `possible`. Options are ranked by verdict, then by number of "
+    "favouring answers, then editor order. Unanswered questions and `unsure` "
+    "never rule an option out. Answers are never stored or logged; the response "
+    "is `Cache-Control: no-store`."
+)
+ASSESSMENT_BAD_REQUEST = problem(
+    "The body is not JSON, not an object, too large, or has unknown keys or values.",
+    400,
+    "answers: Unknown question key: pets. Known keys: safe-home, severe-addiction.",
+    [
+        {
+            "field": "answers",
+            "message": "Unknown question key: pets. Known keys: safe-home, "
+            "severe-addiction.",
+        }
+    ],
+)
+assessment = extend_schema_view(
+    get=extend_schema(
+        summary="Get the questionnaire of a comparison",
+        parameters=[slug_parameter("comparison")],
+        responses={
+            200: serializers_v1.QuestionnaireSerializer,
+            (404, PROBLEM): NOT_FOUND,
+            **COMMON_ERRORS,
+        },
+        examples=[
+            OpenApiExample(
+                "Questionnaire", value=ASSESSMENT_QUESTIONS, response_only=True
+            )
+        ],
+    ),
+    post=extend_schema(
+        summary="Assess which option fits the answers",
+        description=ASSESSMENT_RULE,
+        parameters=[slug_parameter("comparison")],
+        request=serializers_v1.AnswersSerializer,
+        responses={
+            200: serializers_v1.AssessmentResultSerializer,
+            (400, PROBLEM): ASSESSMENT_BAD_REQUEST,
+            (404, PROBLEM): NOT_FOUND,
+            (429, PROBLEM): THROTTLED,
+        },
+        examples=[
+            OpenApiExample("Answers", value=ASSESSMENT_ANSWERS, request_only=True),
+            OpenApiExample("Result", value=ASSESSMENT_RESULT, response_only=True),
+        ],
+    ),
+)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from content.assessment import ALLOWED_ANSWERS, NOT_SUGGESTED, POSSIBLE, SUGGESTED
 from content.models import (
     FAQ,
     Comparison,
@@ -388,3 +389,88 @@ class SearchHitSerializer(serializers.Serializer):
     snippet = serializers.CharField(help_text="Short plain-text extract.")
     url = serializers.URLField()
     rank = serializers.FloatField(help_text="Higher is more relevant.")
+
+
+class AssessmentQuestionSerializer(serializers.ModelSerializer):
+    answers = serializers.SerializerMethodField(help_text="Answers a client may send.")
+
+    class Meta:
+        model = Criterion
+        fields = ["key", "question", "help_text", "answers"]
+
+    def get_answers(self, criterion) -> list[str]:
+        return list(ALLOWED_ANSWERS)
+
+
+class QuestionnaireSerializer(serializers.Serializer):
+    comparison = ComparisonLinkSerializer()
+    questions = AssessmentQuestionSerializer(many=True)
+
+
+class AnswersSerializer(serializers.Serializer):
+    """The body of an assessment: answers keyed by question key."""
+
+    answers = serializers.DictField(
+        child=serializers.ChoiceField(
+            choices=ALLOWED_ANSWERS,
+            error_messages={"invalid_choice": 'Must be "yes", "no" or "unsure".'},
+        ),
+        allow_empty=True,
+        help_text='Question key -> "yes", "no" or "unsure". Unanswered questions '
+        "may be left out.",
+    )
+
+    def validate(self, attrs):
+        unknown_fields = sorted(set(self.initial_data) - set(self.fields))
+        if unknown_fields:
+            raise serializers.ValidationError(
+                {name: "Unknown field." for name in unknown_fields}
+            )
+        return attrs
+
+    def validate_answers(self, answers):
+        known = set(self.context["question_keys"])
+        unknown = sorted(set(answers) - known)
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown question key: {', '.join(unknown)}. Known keys: "
+                f"{', '.join(self.context['question_keys'])}."
+            )
+        return answers
+
+
+class AssessmentReasonSerializer(serializers.Serializer):
+    criterion = serializers.CharField(help_text="Key of the question.")
+    question = serializers.CharField()
+    answer = serializers.ChoiceField(choices=["yes", "no"])
+    reason = serializers.CharField(help_text="The circumstance, in editors' words.")
+
+
+class AssessmentOptionSerializer(serializers.Serializer):
+    key = serializers.CharField(source="option.key")
+    name = serializers.CharField(source="option.name")
+    verdict = serializers.ChoiceField(choices=[SUGGESTED, POSSIBLE, NOT_SUGGESTED])
+    favoured_by = AssessmentReasonSerializer(
+        many=True, help_text="Answers that favour this option."
+    )
+    ruled_out_by = AssessmentReasonSerializer(
+        many=True, help_text="Answers that rule this option out."
+    )
+    unanswered = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Keys of questions bearing on this option that were left out "
+        "or answered not sure.",
+    )
+
+
+class AssessmentResultSerializer(serializers.Serializer):
+    comparison = ComparisonLinkSerializer()
+    options = AssessmentOptionSerializer(
+        many=True, source="results", help_text="Every option, best first."
+    )
+    ranking = serializers.ListField(
+        child=serializers.CharField(), help_text="Option keys, best first."
+    )
+    summary = serializers.CharField(help_text="One sentence built from the verdicts.")
+    disclaimer = serializers.CharField()
+    help = ResourceSerializer(many=True, help_text="National help resources.")

@@ -21,6 +21,11 @@ router.register("resources", views.ResourceViewSet, basename="resource")
 endpoints = [
     path("", views.RootView.as_view(), name="root"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path(
+        "comparisons/<slug:slug>/assessment/",
+        views.AssessmentView.as_view(),
+        name="comparison-assessment",
+    ),
     *router.urls,
 ]
 

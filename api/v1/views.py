@@ -8,7 +8,7 @@ included, goes through ``published()``.
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -16,8 +16,10 @@ from rest_framework.views import APIView
 from api.caching import ConditionalGetMixin
 from api.filtering import StrictQueryParametersMixin
 from api.pagination import StrictLimitOffsetPagination
+from content.assessment import DISCLAIMER, assess, questionnaire
 from content.models import (
     FAQ,
+    NATIONAL,
     AspectCell,
     Comparison,
     ComparisonOption,
@@ -31,9 +33,12 @@ from content.search import search
 from . import schema
 from .filters import ComparisonFilter, FAQFilter, ResourceFilter, TopicFilter
 from .serializers import (
+    AnswersSerializer,
+    AssessmentResultSerializer,
     ComparisonDetailSerializer,
     ComparisonListSerializer,
     FAQSerializer,
+    QuestionnaireSerializer,
     ResourceSerializer,
     SearchHitSerializer,
     TopicDetailSerializer,
@@ -232,3 +237,72 @@ class RootView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
                 "redoc": link("redoc"),
             }
         )
+
+
+@schema.assessment
+class AssessmentView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
+    """A short questionnaire that suggests which option of a comparison fits.
+
+    GET returns the questions. POST the answers to get, for every option, a
+    verdict with the reasons in the editors' words. Answers are never stored
+    or logged, and the result is never cached.
+    """
+
+    http_method_names = ["get", "post", "head", "options"]
+    max_body_bytes = 8 * 1024
+
+    def allowed_query_parameters(self):
+        return set()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if request.method == "POST" and (
+            not length.isdigit() or int(length) > self.max_body_bytes
+        ):
+            limit = self.max_body_bytes
+            raise ValidationError({"body": f"Must be at most {limit} bytes."})
+
+    def get_comparison(self, slug):
+        now = timezone.now()
+        comparison = (
+            Comparison.objects.published(now)
+            .prefetch_related("options")
+            .filter(slug=slug)
+            .first()
+        )
+        if comparison is None:
+            raise NotFound(f"No published comparison has the slug {slug!r}.")
+        return comparison, questionnaire(comparison, now)
+
+    def get(self, request, slug):
+        comparison, questions = self.get_comparison(slug)
+        return Response(
+            QuestionnaireSerializer(
+                {"comparison": comparison, "questions": questions},
+                context={"request": request},
+            ).data
+        )
+
+    def post(self, request, slug):
+        comparison, questions = self.get_comparison(slug)
+        body = AnswersSerializer(
+            data=request.data,
+            context={"question_keys": [question.key for question in questions]},
+        )
+        body.is_valid(raise_exception=True)
+        result = assess(comparison, questions, body.validated_data["answers"])
+        national_help = Resource.objects.published().filter(region=NATIONAL)
+        data = AssessmentResultSerializer(
+            {
+                "comparison": comparison,
+                "results": result.results,
+                "ranking": [r.option.key for r in result.results],
+                "summary": result.summary,
+                "disclaimer": DISCLAIMER,
+                "help": national_help.select_related("reviewed_by"),
+            },
+            context={"request": request},
+        ).data
+        # Health information: no browser, proxy or CDN may keep a copy.
+        return Response(data, headers={"Cache-Control": "no-store"})
