@@ -12,7 +12,8 @@ class StrictOrderingFilter(OrderingFilter):
     def get_ordering(self, request, queryset, view):
         raw = request.query_params.get(self.ordering_param)
         if raw is None:
-            return self.get_default_ordering(view)
+            default = self.get_default_ordering(view)
+            return [*default, "pk"] if default else default
         terms = [term.strip() for term in raw.split(",")]
         valid = self.remove_invalid_fields(queryset, terms, view, request)
         invalid = [term for term in terms if term not in valid]

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Prefetch, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 
 from content.models import FAQ, Comparison, Section, Topic
 
@@ -58,10 +58,18 @@ def section_text():
         Subquery(
             Section.objects.filter(topic=OuterRef("pk"))
             .values("topic")
-            .annotate(text=StringAgg(F("heading") + Value(" ") + F("body_text"), " "))
+            .annotate(
+                text=StringAgg(
+                    Concat(
+                        "heading", Value(" "), "body_text", output_field=TextField()
+                    ),
+                    " ",
+                )
+            )
             .values("text")
         ),
         Value(""),
+        output_field=TextField(),
     )
 
 
@@ -109,9 +117,8 @@ def search_postgres(queryset, kind: str, query: str):
     vector = None
     for weight, names in FIELDS[kind].items():
         for name in names:
-            expression = (
-                section_text() if name == "sections" else Coalesce(name, Value(""))
-            )
+            # SearchVector coalesces NULLs itself.
+            expression = section_text() if name == "sections" else name
             part = SearchVector(expression, weight=weight, config=SEARCH_CONFIG)
             vector = part if vector is None else vector + part
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)

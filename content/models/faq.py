@@ -25,7 +25,10 @@ class FAQQuerySet(PublishableQuerySet):
             .published(now)
             .filter(
                 models.Q(comparison__isnull=True)
-                | published_q(now, prefix="comparison__")
+                | (
+                    published_q(now, prefix="comparison__")
+                    & published_q(now, prefix="comparison__topic__")
+                )
             )
         )
 
