@@ -1,0 +1,245 @@
+"""API v1 search: one ranked list of topics, comparisons and FAQs.
+
+Runs on SQLite (word match) and on PostgreSQL (full-text search); the
+assertions hold for both ranking methods.
+"""
+
+import re
+
+import pytest
+
+from tests.api_factories import (
+    API,
+    make_faq,
+    make_topic,
+    query,
+    search_fails_on_postgresql,
+)
+
+HTML_TAG = re.compile(r"</?[a-z][^>]*>")
+MAX_SNIPPET = 160 + len("……")
+
+
+@pytest.fixture
+def methadone_content(reviewer):
+    """A title match, a body-only match and an FAQ question match."""
+    in_title = make_topic(
+        reviewer,
+        "methadone",
+        title="Methadone",
+        summary="A long-acting medicine for opioid use disorder.",
+    )
+    in_body = make_topic(
+        reviewer,
+        "daily-life",
+        title="Daily life in treatment",
+        summary="What a day in a program looks like.",
+        body="Mornings start with group therapy. Some people collect their "
+        "[methadone](https://example.org/methadone) **before** breakfast.",
+    )
+    in_question = make_faq(reviewer, in_body, "Is methadone safe?", answer="Yes.")
+    return in_title, in_body, in_question
+
+
+def hits(response) -> list[dict]:
+    return response.json()["results"]
+
+
+@search_fails_on_postgresql
+def test_search_answers_a_page_of_hits(client, seed_content):
+    response = client.get("/api/v1/search/?q=detox")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert list(body) == ["count", "next", "previous", "results"]
+    assert body["count"] == len(body["results"]) > 0
+    assert list(body["results"][0]) == ["type", "title", "snippet", "url", "rank"]
+
+
+@search_fails_on_postgresql
+def test_search_spans_topics_comparisons_and_faqs(client, seed_content):
+    response = client.get("/api/v1/search/?q=outpatient")
+
+    assert response.status_code == 200
+    assert {hit["type"] for hit in hits(response)} == {"topic", "comparison", "faq"}
+
+
+@search_fails_on_postgresql
+def test_search_hit_links_the_item_it_names(client, seed_content):
+    response = client.get("/api/v1/search/?q=outpatient")
+
+    assert response.status_code == 200
+    for hit in hits(response):
+        assert hit["url"].startswith(f"{API}/")
+        item = client.get(hit["url"]).json()
+        assert hit["title"] == item.get("title", item.get("question"))
+
+
+@search_fails_on_postgresql
+def test_search_hit_types_match_their_urls(client, seed_content):
+    response = client.get("/api/v1/search/?q=outpatient&limit=100")
+
+    assert response.status_code == 200
+    collections = {"topic": "topics", "comparison": "comparisons", "faq": "faqs"}
+    for hit in hits(response):
+        assert hit["url"].startswith(f"{API}/{collections[hit['type']]}/")
+
+
+@search_fails_on_postgresql
+def test_search_results_are_sorted_by_rank_descending(client, seed_content):
+    response = client.get("/api/v1/search/?q=inpatient&limit=100")
+
+    assert response.status_code == 200
+    ranks = [hit["rank"] for hit in hits(response)]
+    assert len(set(ranks)) > 1
+    assert ranks == sorted(ranks, reverse=True)
+    assert all(isinstance(rank, float) and rank > 0 for rank in ranks)
+
+
+@search_fails_on_postgresql
+def test_search_title_match_ranks_above_body_only_match(client, methadone_content):
+    response = client.get("/api/v1/search/?q=methadone")
+
+    assert response.status_code == 200
+    ranked = [(hit["type"], hit["title"]) for hit in hits(response)]
+    assert ranked.index(("topic", "Methadone")) < ranked.index(
+        ("topic", "Daily life in treatment")
+    )
+    by_title = {hit["title"]: hit["rank"] for hit in hits(response)}
+    assert by_title["Methadone"] > by_title["Daily life in treatment"]
+
+
+@search_fails_on_postgresql
+def test_search_faq_question_match_ranks_above_body_only_match(
+    client, methadone_content
+):
+    response = client.get("/api/v1/search/?q=methadone")
+
+    assert response.status_code == 200
+    by_title = {hit["title"]: hit["rank"] for hit in hits(response)}
+    assert by_title["Is methadone safe?"] > by_title["Daily life in treatment"]
+
+
+@search_fails_on_postgresql
+def test_search_snippet_is_plain_text_without_markup(client, methadone_content):
+    response = client.get("/api/v1/search/?q=breakfast")
+
+    assert response.status_code == 200
+    [hit] = hits(response)
+    assert hit["title"] == "Daily life in treatment"
+    assert "collect their methadone before breakfast" in hit["snippet"]
+    assert not HTML_TAG.search(hit["snippet"])
+    assert "**" not in hit["snippet"] and "](" not in hit["snippet"]
+
+
+@search_fails_on_postgresql
+def test_search_snippets_are_short(client, seed_content):
+    response = client.get("/api/v1/search/?q=inpatient&limit=100")
+
+    assert response.status_code == 200
+    snippets = [hit["snippet"] for hit in hits(response)]
+    assert all(0 < len(snippet) <= MAX_SNIPPET for snippet in snippets)
+    assert not any(HTML_TAG.search(snippet) for snippet in snippets)
+
+
+@search_fails_on_postgresql
+def test_search_snippet_of_long_text_is_cut_around_the_match(client, reviewer):
+    filler = " ".join(["Recovery takes time and support."] * 30)
+    make_topic(
+        reviewer,
+        "long-read",
+        title="A long read",
+        summary="Plain summary.",
+        body=f"{filler} Buprenorphine helps. {filler}",
+    )
+
+    response = client.get("/api/v1/search/?q=buprenorphine")
+
+    assert response.status_code == 200
+    [hit] = hits(response)
+    assert "Buprenorphine helps." in hit["snippet"]
+    assert hit["snippet"].startswith("…") and hit["snippet"].endswith("…")
+    assert len(hit["snippet"]) <= MAX_SNIPPET
+
+
+@search_fails_on_postgresql
+def test_search_needs_every_word_of_the_query(client, methadone_content):
+    response = client.get(f"/api/v1/search/?{query(q='methadone breakfast')}")
+
+    assert response.status_code == 200
+    assert [hit["title"] for hit in hits(response)] == ["Daily life in treatment"]
+
+
+@search_fails_on_postgresql
+def test_search_without_matches_is_an_empty_page(client, seed_content):
+    response = client.get("/api/v1/search/?q=xylophone")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
+
+
+@search_fails_on_postgresql
+def test_search_pages_with_limit_and_offset(client, seed_content):
+    everything = hits(client.get("/api/v1/search/?q=inpatient&limit=100"))
+
+    response = client.get("/api/v1/search/?q=inpatient&limit=5&offset=5")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == len(everything) > 10
+    assert body["results"] == everything[5:10]
+    assert body["next"] == f"{API}/search/?limit=5&offset=10&q=inpatient"
+    assert body["previous"] == f"{API}/search/?limit=5&q=inpatient"
+
+
+@search_fails_on_postgresql
+def test_search_pages_20_hits_by_default(client, reviewer):
+    topic = make_topic(reviewer, "heroin-rehab")
+    for number in range(25):
+        make_faq(reviewer, topic, f"Question {number} about naloxone?")
+
+    response = client.get("/api/v1/search/?q=naloxone")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 25
+    assert len(hits(response)) == 20
+    assert response.json()["next"] == f"{API}/search/?limit=20&offset=20&q=naloxone"
+
+
+@search_fails_on_postgresql
+def test_search_accepts_a_query_of_200_characters(client, seed_content):
+    response = client.get(f"/api/v1/search/?{query(q='rehab ' + 'x' * 194)}")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("parameters", ["", "?q=", "?q=%20%20%20", "?q=%09%0A"])
+def test_search_without_words_is_a_400_naming_q(client, db, parameters):
+    response = client.get(f"/api/v1/search/{parameters}")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert [error["field"] for error in body["errors"]] == ["q"]
+    assert body["detail"].startswith("q: ")
+
+
+def test_search_query_over_200_characters_is_a_400_naming_q(client, db):
+    response = client.get(f"/api/v1/search/?{query(q='x' * 201)}")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert [error["field"] for error in body["errors"]] == ["q"]
+    assert "200" in body["detail"]
+
+
+def test_search_rejects_parameters_it_does_not_define(client, db):
+    response = client.get("/api/v1/search/?q=rehab&type=faq")
+
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["type"]
