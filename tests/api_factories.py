@@ -4,9 +4,6 @@ import datetime
 import re
 from urllib.parse import urlencode
 
-import pytest
-from django.db import connection
-
 from content.models import (
     FAQ,
     Comparison,
@@ -24,18 +21,6 @@ HOUR = datetime.timedelta(hours=1)
 
 # Every way a published item can be kept from the public.
 UNPUBLISHED_STATES = ["draft", "in_review", "archived", "scheduled", "expired"]
-
-ON_POSTGRESQL = connection.vendor == "postgresql"
-
-# content/search.py builds its PostgreSQL search vector from Coalesce() and "+"
-# over CharField and TextField columns without an output field, so every search
-# on PostgreSQL is a 500 (FieldError: "Expression contains mixed types").
-search_fails_on_postgresql = pytest.mark.xfail(
-    ON_POSTGRESQL,
-    strict=True,
-    reason="Bug: content/search.py mixes CharField and TextField in Coalesce() and "
-    "'+' without output_field; every PostgreSQL search is a 500.",
-)
 
 # An ISO 8601 timestamp that names its offset from UTC.
 ISO_8601_WITH_ZONE = re.compile(

@@ -6,7 +6,6 @@ from tests.api_factories import (
     API,
     DAY,
     HOUR,
-    ON_POSTGRESQL,
     make_faq,
     make_topic,
     query,
@@ -178,13 +177,6 @@ def test_faq_list_pages_with_limit_and_offset(client, seed_content):
     assert body["previous"] == f"{API}/faqs/?limit=5"
 
 
-@pytest.mark.xfail(
-    ON_POSTGRESQL,
-    strict=True,
-    reason="Bug: api/filtering.py StrictOrderingFilter.get_ordering returns the "
-    "view's default ordering without the pk tie-breaker, so equal sort values "
-    "page unstably on PostgreSQL (items repeated and skipped).",
-)
 def test_faq_list_default_order_pages_through_every_faq_once(client, reviewer):
     # FAQs left at the default position tie on every default sort key.
     topic = make_topic(reviewer, "heroin-rehab")

@@ -19,7 +19,6 @@ from tests.api_factories import (
     make_faq,
     make_resource,
     make_topic,
-    search_fails_on_postgresql,
     unpublish,
 )
 from tests.conftest import FROZEN_NOW
@@ -142,7 +141,6 @@ def test_unpublished_item_is_not_listed_nor_counted(client, home, public_and_hid
 
 
 @kinds_and_states(SEARCHED_KINDS)
-@search_fails_on_postgresql
 def test_unpublished_item_is_not_in_search(client, public_and_hidden):
     kind, public, hidden = public_and_hidden
 
@@ -196,7 +194,6 @@ def test_item_disappears_once_its_unpublish_time_passes(
 
 
 @pytest.mark.parametrize("kind_name", SEARCHED_KINDS)
-@search_fails_on_postgresql
 def test_scheduled_item_appears_in_search_once_its_publish_time_passes(
     client, clock, reviewer, home, kind_name
 ):
@@ -403,12 +400,6 @@ def test_faq_of_unpublished_comparison_is_hidden(client, reviewer, home, state):
 
 
 @states
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: FAQQuerySet.published (content/models/faq.py) checks the FAQ's "
-    "comparison's own window but not the comparison's topic, so a FAQ keeps "
-    "naming a comparison that is a 404.",
-)
 def test_faq_never_names_a_comparison_hidden_with_its_topic(
     client, reviewer, home, state
 ):
@@ -430,7 +421,6 @@ def test_faq_never_names_a_comparison_hidden_with_its_topic(
 
 
 @states
-@search_fails_on_postgresql
 def test_children_of_an_unpublished_topic_are_not_in_search(
     client, reviewer, home, state
 ):

@@ -22,7 +22,7 @@ from content.models import (
     Source,
     Topic,
 )
-from tests.api_factories import make_comparison, make_topic, search_fails_on_postgresql
+from tests.api_factories import make_comparison, make_topic
 from tests.conftest import reviewed
 
 SIZES = pytest.mark.parametrize("size", [1, 50])
@@ -258,13 +258,7 @@ ENDPOINTS = {
 }
 
 
-def endpoint_params():
-    for name in ENDPOINTS:
-        marks = [search_fails_on_postgresql] if name == "search" else []
-        yield pytest.param(name, marks=marks, id=name)
-
-
-@pytest.mark.parametrize("endpoint", list(endpoint_params()))
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 @SIZES
 def test_endpoint_queries_do_not_grow_with_items(
     client, reviewer, django_assert_max_num_queries, endpoint, size

@@ -13,7 +13,6 @@ from tests.api_factories import (
     make_faq,
     make_topic,
     query,
-    search_fails_on_postgresql,
 )
 
 HTML_TAG = re.compile(r"</?[a-z][^>]*>")
@@ -45,7 +44,6 @@ def hits(response) -> list[dict]:
     return response.json()["results"]
 
 
-@search_fails_on_postgresql
 def test_search_answers_a_page_of_hits(client, seed_content):
     response = client.get("/api/v1/search/?q=detox")
 
@@ -56,7 +54,6 @@ def test_search_answers_a_page_of_hits(client, seed_content):
     assert list(body["results"][0]) == ["type", "title", "snippet", "url", "rank"]
 
 
-@search_fails_on_postgresql
 def test_search_spans_topics_comparisons_and_faqs(client, seed_content):
     response = client.get("/api/v1/search/?q=outpatient")
 
@@ -64,7 +61,6 @@ def test_search_spans_topics_comparisons_and_faqs(client, seed_content):
     assert {hit["type"] for hit in hits(response)} == {"topic", "comparison", "faq"}
 
 
-@search_fails_on_postgresql
 def test_search_hit_links_the_item_it_names(client, seed_content):
     response = client.get("/api/v1/search/?q=outpatient")
 
@@ -75,7 +71,6 @@ def test_search_hit_links_the_item_it_names(client, seed_content):
         assert hit["title"] == item.get("title", item.get("question"))
 
 
-@search_fails_on_postgresql
 def test_search_hit_types_match_their_urls(client, seed_content):
     response = client.get("/api/v1/search/?q=outpatient&limit=100")
 
@@ -85,7 +80,6 @@ def test_search_hit_types_match_their_urls(client, seed_content):
         assert hit["url"].startswith(f"{API}/{collections[hit['type']]}/")
 
 
-@search_fails_on_postgresql
 def test_search_results_are_sorted_by_rank_descending(client, seed_content):
     response = client.get("/api/v1/search/?q=inpatient&limit=100")
 
@@ -96,7 +90,6 @@ def test_search_results_are_sorted_by_rank_descending(client, seed_content):
     assert all(isinstance(rank, float) and rank > 0 for rank in ranks)
 
 
-@search_fails_on_postgresql
 def test_search_title_match_ranks_above_body_only_match(client, methadone_content):
     response = client.get("/api/v1/search/?q=methadone")
 
@@ -109,7 +102,6 @@ def test_search_title_match_ranks_above_body_only_match(client, methadone_conten
     assert by_title["Methadone"] > by_title["Daily life in treatment"]
 
 
-@search_fails_on_postgresql
 def test_search_faq_question_match_ranks_above_body_only_match(
     client, methadone_content
 ):
@@ -120,7 +112,6 @@ def test_search_faq_question_match_ranks_above_body_only_match(
     assert by_title["Is methadone safe?"] > by_title["Daily life in treatment"]
 
 
-@search_fails_on_postgresql
 def test_search_snippet_is_plain_text_without_markup(client, methadone_content):
     response = client.get("/api/v1/search/?q=breakfast")
 
@@ -132,7 +123,6 @@ def test_search_snippet_is_plain_text_without_markup(client, methadone_content):
     assert "**" not in hit["snippet"] and "](" not in hit["snippet"]
 
 
-@search_fails_on_postgresql
 def test_search_snippets_are_short(client, seed_content):
     response = client.get("/api/v1/search/?q=inpatient&limit=100")
 
@@ -142,7 +132,6 @@ def test_search_snippets_are_short(client, seed_content):
     assert not any(HTML_TAG.search(snippet) for snippet in snippets)
 
 
-@search_fails_on_postgresql
 def test_search_snippet_of_long_text_is_cut_around_the_match(client, reviewer):
     filler = " ".join(["Recovery takes time and support."] * 30)
     make_topic(
@@ -162,7 +151,6 @@ def test_search_snippet_of_long_text_is_cut_around_the_match(client, reviewer):
     assert len(hit["snippet"]) <= MAX_SNIPPET
 
 
-@search_fails_on_postgresql
 def test_search_needs_every_word_of_the_query(client, methadone_content):
     response = client.get(f"/api/v1/search/?{query(q='methadone breakfast')}")
 
@@ -170,7 +158,6 @@ def test_search_needs_every_word_of_the_query(client, methadone_content):
     assert [hit["title"] for hit in hits(response)] == ["Daily life in treatment"]
 
 
-@search_fails_on_postgresql
 def test_search_without_matches_is_an_empty_page(client, seed_content):
     response = client.get("/api/v1/search/?q=xylophone")
 
@@ -183,7 +170,6 @@ def test_search_without_matches_is_an_empty_page(client, seed_content):
     }
 
 
-@search_fails_on_postgresql
 def test_search_pages_with_limit_and_offset(client, seed_content):
     everything = hits(client.get("/api/v1/search/?q=inpatient&limit=100"))
 
@@ -197,7 +183,6 @@ def test_search_pages_with_limit_and_offset(client, seed_content):
     assert body["previous"] == f"{API}/search/?limit=5&q=inpatient"
 
 
-@search_fails_on_postgresql
 def test_search_pages_20_hits_by_default(client, reviewer):
     topic = make_topic(reviewer, "heroin-rehab")
     for number in range(25):
@@ -211,7 +196,6 @@ def test_search_pages_20_hits_by_default(client, reviewer):
     assert response.json()["next"] == f"{API}/search/?limit=20&offset=20&q=naloxone"
 
 
-@search_fails_on_postgresql
 def test_search_accepts_a_query_of_200_characters(client, seed_content):
     response = client.get(f"/api/v1/search/?{query(q='rehab ' + 'x' * 194)}")
 
