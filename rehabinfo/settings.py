@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
+    # Hashing and storage of partner API keys (api.models.PartnerAPIKey).
+    "rest_framework_api_key",
     "content",
     "api",
 ]
@@ -188,7 +191,8 @@ if DEBUG:  # The browsable API is a development aid; production speaks JSON only
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": API_RENDERERS,
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    # Optional partner keys (X-Api-Key); keyless requests stay anonymous.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.PartnerKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -197,9 +201,10 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "api.filtering.StrictOrderingFilter",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    # The throttle counts in the default cache: Redis, shared by all workers,
-    # when REDIS_URL is set.
+    # Keyed requests get their partner's tier (PARTNER_RATE_TIERS), keyless ones
+    # the anonymous rate by address. The throttle counts in the default cache:
+    # Redis, shared by all workers, when REDIS_URL is set.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PartnerRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
     # Representations are chosen by the Accept header only.
@@ -217,12 +222,19 @@ API_CANONICAL_ORIGIN = os.environ.get("API_CANONICAL_ORIGIN", "").rstrip("/")
 # Set when v1 is retired: ISO dates announced in Deprecation and Sunset headers.
 API_V1_DEPRECATED_ON = os.environ.get("API_V1_DEPRECATED_ON", "")
 API_V1_SUNSET_ON = os.environ.get("API_V1_SUNSET_ON", "")
+# Rate of each partner tier (api.models.RateTier), DRF rate syntax; None: no limit.
+PARTNER_RATE_TIERS = {
+    "standard": os.environ.get("API_PARTNER_RATE_STANDARD", "600/minute"),
+    "high": os.environ.get("API_PARTNER_RATE_HIGH", "3000/minute"),
+    "unlimited": None,
+}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rehabinfo API",
     "DESCRIPTION": (
         "Plain-language, medically reviewed information about addiction "
-        "treatment. Read-only and anonymous. Errors are RFC 9457 problem "
+        "treatment. Read-only; anonymous, or with a partner key in the "
+        "optional X-Api-Key header. Errors are RFC 9457 problem "
         "details (application/problem+json). Responses carry ETag and "
         "Last-Modified; send If-None-Match or If-Modified-Since for a 304."
     ),
@@ -247,4 +259,5 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
+CORS_ALLOW_HEADERS = [*default_cors_headers, "x-api-key"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Deprecation", "Sunset"]

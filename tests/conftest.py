@@ -127,8 +127,9 @@ def seed_content(db):
 
 
 @pytest.fixture
-def unthrottled(monkeypatch):
+def unthrottled(monkeypatch, settings):
     """No rate limit, for tests that send hundreds of requests (fuzzing)."""
-    from rest_framework.throttling import AnonRateThrottle
+    from api.throttling import PartnerRateThrottle
 
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": None})
+    monkeypatch.setattr(PartnerRateThrottle, "THROTTLE_RATES", {"anon": None})
+    settings.PARTNER_RATE_TIERS = dict.fromkeys(settings.PARTNER_RATE_TIERS)

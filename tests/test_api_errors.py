@@ -2,9 +2,9 @@
 
 import pytest
 from django.db import OperationalError
-from rest_framework.throttling import AnonRateThrottle
 
 from api.problems import PROBLEM_CONTENT_TYPE
+from api.throttling import PartnerRateThrottle
 
 
 def assert_problem(response, status: int):
@@ -115,7 +115,7 @@ def test_unexpected_failure_is_a_problem_500_without_traceback(client, db, monke
 
 
 def test_throttled_request_is_a_problem_429_with_retry_after(client, db, monkeypatch):
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    monkeypatch.setattr(PartnerRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
 
     statuses = [client.get("/api/v1/topics/").status_code for _ in range(3)]
     response = client.get("/api/v1/topics/")

@@ -178,9 +178,13 @@ class ProblemSerializer(serializers.Serializer):
 
 def problem(description: str, status: int, detail: str, errors=None):
     example = {"type": "about:blank", "status": status, "detail": detail}
-    example["title"] = {400: "Bad Request", 404: "Not Found", 429: "Too Many Requests"}[
-        status
-    ]
+    example["title"] = {
+        400: "Bad Request",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "Not Found",
+        429: "Too Many Requests",
+    }[status]
     if errors:
         example["errors"] = errors
     return OpenApiResponse(
@@ -202,8 +206,22 @@ THROTTLED = problem(
     429,
     "Request was throttled. Expected available in 30 seconds.",
 )
+INVALID_KEY = problem(
+    "The X-Api-Key header holds an unknown, malformed, revoked or expired key, "
+    "or the key's partner is not active. Requests without a key are allowed.",
+    401,
+    "This API key has been revoked; use the partner's new key.",
+)
+ORIGIN_NOT_ALLOWED = problem(
+    "The key is valid, but the request comes from a website (Origin, else "
+    "Referer) that the partner has not listed among its allowed origins.",
+    403,
+    "This API key may not be used from https://elsewhere.example: the partner "
+    "has not listed that site among its allowed origins.",
+)
 PROBLEM = "application/problem+json"
-COMMON_ERRORS = {(400, PROBLEM): BAD_REQUEST, (429, PROBLEM): THROTTLED}
+KEY_ERRORS = {(401, PROBLEM): INVALID_KEY, (403, PROBLEM): ORIGIN_NOT_ALLOWED}
+COMMON_ERRORS = {(400, PROBLEM): BAD_REQUEST, **KEY_ERRORS, (429, PROBLEM): THROTTLED}
 
 
 def slug_parameter(noun: str) -> OpenApiParameter:
@@ -500,6 +518,7 @@ assessment = extend_schema_view(
         responses={
             200: serializers_v1.AssessmentResultSerializer,
             (400, PROBLEM): ASSESSMENT_BAD_REQUEST,
+            **KEY_ERRORS,
             (404, PROBLEM): NOT_FOUND,
             (429, PROBLEM): THROTTLED,
         },

@@ -250,6 +250,7 @@ class AssessmentView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
 
     http_method_names = ["get", "post", "head", "options"]
     max_body_bytes = 8 * 1024
+    usage_family = "assessment"  # Counted apart from the comparisons it is under.
 
     def allowed_query_parameters(self):
         return set()

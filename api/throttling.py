@@ -1,0 +1,69 @@
+"""Rate limits: a partner's tier for keyed requests, the anonymous rate otherwise.
+
+Counters live in the default cache (Redis when REDIS_URL is set, so every
+worker shares them). A partner's counter is one per partner, whichever
+addresses its requests come from; anonymous counters are one per address.
+"""
+
+from django.conf import settings
+from django.core import checks
+from rest_framework.throttling import SimpleRateThrottle
+
+from api.models import Partner, RateTier
+
+
+class PartnerRateThrottle(SimpleRateThrottle):
+    """Keyed requests: the partner tier's rate; keyless: ``anon`` by address."""
+
+    scope = "anon"
+
+    def __init__(self):
+        # The rate depends on the request, so it is chosen in allow_request.
+        pass
+
+    def rate_for(self, request) -> str | None:
+        partner = request.auth
+        if isinstance(partner, Partner):
+            return settings.PARTNER_RATE_TIERS[partner.rate_tier]
+        return self.THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request, view):
+        partner = request.auth
+        if isinstance(partner, Partner):
+            return self.cache_format % {"scope": "partner", "ident": partner.pk}
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": self.get_ident(request),
+        }
+
+    def allow_request(self, request, view):
+        self.rate = self.rate_for(request)
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+
+def check_partner_rate_tiers(app_configs, **kwargs) -> list[checks.Error]:
+    """System check: every rate tier has a rate DRF can read (or None)."""
+    errors = []
+    for tier in RateTier:
+        if tier.value not in settings.PARTNER_RATE_TIERS:
+            errors.append(
+                checks.Error(
+                    f"PARTNER_RATE_TIERS has no rate for the {tier.value!r} tier.",
+                    id="api.E001",
+                )
+            )
+            continue
+        rate = settings.PARTNER_RATE_TIERS[tier.value]
+        try:
+            SimpleRateThrottle.parse_rate(None, rate)
+        except (ValueError, KeyError, IndexError):
+            errors.append(
+                checks.Error(
+                    f"PARTNER_RATE_TIERS[{tier.value!r}] is {rate!r}, not a rate "
+                    "such as '600/minute'.",
+                    hint="Check API_PARTNER_RATE_STANDARD and API_PARTNER_RATE_HIGH.",
+                    id="api.E002",
+                )
+            )
+    return errors
