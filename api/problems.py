@@ -3,7 +3,7 @@
 import logging
 from http import HTTPStatus
 
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError
 from django.http import JsonResponse
 from django.views import defaults
 from rest_framework import exceptions
@@ -54,6 +54,15 @@ def validation_detail(errors: list[dict]) -> str:
 
 def exception_handler(exc, context):
     """DRF's exception handler, answering every failure as problem details."""
+    if isinstance(exc, DataError):
+        # The database refused a value that got past validation.
+        logger.warning("Database refused a value: %s", exc.__class__.__name__)
+        set_rollback()
+        return Response(
+            problem(400, "A value in the request is out of the supported range."),
+            status=400,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
     if isinstance(exc, DatabaseError):
         logger.error("Database unavailable: %s", exc.__class__.__name__)
         set_rollback()

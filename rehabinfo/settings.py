@@ -219,6 +219,9 @@ API_CACHE_S_MAXAGE = env_int("API_CACHE_S_MAXAGE", 300)
 # Origin used in canonical_url fields, e.g. https://api.rehabinfo.org; blank
 # means the host of the request.
 API_CANONICAL_ORIGIN = os.environ.get("API_CANONICAL_ORIGIN", "").rstrip("/")
+# Where the embed widgets' "information from Rehabinfo" credit links to; blank
+# means the item's canonical API address.
+PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "")
 # Set when v1 is retired: ISO dates announced in Deprecation and Sunset headers.
 API_V1_DEPRECATED_ON = os.environ.get("API_V1_DEPRECATED_ON", "")
 API_V1_SUNSET_ON = os.environ.get("API_V1_SUNSET_ON", "")

@@ -11,6 +11,7 @@ admin.site.index_title = "Content"
 
 urlpatterns = [
     path("api/v1/", include("api.v1.urls")),
+    path("embed/v1/", include(("api.embed", "embed"))),
     # Anything else under /api/ is a problem-details 404, never an HTML page.
     re_path(r"^api/", csrf_exempt(problems.not_found)),
     path(settings.ADMIN_PATH, admin.site.urls),

@@ -156,3 +156,29 @@ def test_post_to_unknown_api_url_is_a_problem_404_not_a_csrf_page(client, db):
     response = client.post("/api/v1/nothing/", "{}", content_type="application/json")
 
     assert_problem(response, 404)
+
+
+def test_updated_since_with_an_exotic_offset_is_answered(client, published_topic):
+    response = client.get("/api/v1/topics/?updated_since=0546-06-04T13:16:45%2B20:03")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
+def test_updated_since_out_of_range_is_a_400(client, db):
+    body = assert_problem(
+        client.get("/api/v1/topics/?updated_since=0001-01-01T00:00:00%2B05:00"), 400
+    )
+
+    assert body["errors"][0]["field"] == "updated_since"
+
+
+def test_value_the_database_refuses_is_a_400_not_a_503(client, db, monkeypatch):
+    from django.db import DataError
+
+    def refuse(*args, **kwargs):
+        raise DataError("value out of range")
+
+    monkeypatch.setattr("api.v1.views.TopicViewSet.get_queryset", refuse)
+
+    assert_problem(client.get("/api/v1/topics/"), 400)

@@ -5,12 +5,49 @@ Every response must be a non-5xx that conforms to the committed contract
 rejected.
 """
 
+from contextlib import contextmanager
+
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from rehabinfo.wsgi import application
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+
+@contextmanager
+def connections_kept_open(signal):
+    """Keep the test's transaction: a real handler closes "old" connections.
+
+    Django's own test client does the same around each request.
+    """
+    signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signal.connect(close_old_connections)
+
+
+class ResponseBody:
+    def __init__(self, body):
+        self.body = body
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self):
+        with connections_kept_open(request_finished):
+            self.body.close()
+
+
+def application_in_test_transaction(environ, start_response):
+    with connections_kept_open(request_started):
+        return ResponseBody(application(environ, start_response))
+
+
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/schema/", application_in_test_transaction
+)
 
 
 @schema.parametrize()

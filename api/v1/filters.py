@@ -1,7 +1,10 @@
 """Collection filters of API v1 (django-filter)."""
 
+import datetime
+
 import django_filters
 from django.db.models import Q
+from rest_framework.exceptions import ValidationError
 
 from content.models import (
     FAQ,
@@ -16,11 +19,18 @@ from content.models import (
 
 class UpdatedSinceFilterSet(django_filters.FilterSet):
     updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
+        method="filter_updated_since",
         help_text="Only items changed at or after this ISO 8601 time, "
         "e.g. 2026-11-01T00:00:00Z.",
     )
+
+    def filter_updated_since(self, queryset, name, value):
+        # In UTC: databases refuse exotic offsets (PostgreSQL stops at ±15:59).
+        try:
+            since = value.astimezone(datetime.UTC)
+        except OverflowError as error:
+            raise ValidationError({name: "The time is out of range."}) from error
+        return queryset.filter(updated_at__gte=since)
 
 
 class TopicFilter(UpdatedSinceFilterSet):

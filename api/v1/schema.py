@@ -3,6 +3,7 @@
 Kept beside the views so each view module stays about behaviour.
 """
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -12,6 +13,8 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
+
+from api.jsonld import JSONLD_MEDIA_TYPE
 
 from . import serializers as serializers_v1
 
@@ -248,7 +251,16 @@ def list_and_detail(
     list_example: dict,
     detail_example: dict,
     list_parameters=(),
+    jsonld: OpenApiResponse | None = None,
+    **actions,
 ):
+    detail_responses = {200: detail_serializer}
+    detail_examples = [OpenApiExample(noun, value=detail_example, response_only=True)]
+    if jsonld is not None:
+        # The same URL answers schema.org JSON-LD to Accept: application/ld+json.
+        detail_responses = {(200, "application/json"): detail_serializer}
+        detail_responses[(200, JSONLD_MEDIA_TYPE)] = jsonld
+        detail_examples[0].media_type = "application/json"
     return extend_schema_view(
         list=extend_schema(
             summary=f"List published {noun}",
@@ -259,13 +271,89 @@ def list_and_detail(
         retrieve=extend_schema(
             summary=f"Get one published {noun.rstrip('s')}",
             parameters=[lookup],
-            responses={
-                200: detail_serializer,
-                (404, PROBLEM): NOT_FOUND,
-                **COMMON_ERRORS,
-            },
-            examples=[OpenApiExample(noun, value=detail_example, response_only=True)],
+            responses={**detail_responses, (404, PROBLEM): NOT_FOUND, **COMMON_ERRORS},
+            examples=detail_examples,
         ),
+        **actions,
+    )
+
+
+FAQ_PAGE_EXAMPLE = {
+    "@context": "https://schema.org",
+    "@type": "FAQPage",
+    "name": "Heroin rehab: FAQs",
+    "url": f"{HOST}/topics/heroin-rehab/faqpage/",
+    "inLanguage": "en-US",
+    "dateModified": "2026-11-23T12:00:00+00:00",
+    "lastReviewed": "2026-11-23",
+    "reviewedBy": {"@type": "Organization", "name": "Rehabinfo Editorial Board"},
+    "mainEntity": [
+        {
+            "@type": "Question",
+            "name": "What is medical detox?",
+            "acceptedAnswer": {
+                "@type": "Answer",
+                "text": "Detox supervised by medical and mental health professionals.",
+            },
+        }
+    ],
+}
+MEDICAL_WEB_PAGE_EXAMPLE = {
+    "@context": "https://schema.org",
+    "@type": "MedicalWebPage",
+    "name": "Heroin rehab",
+    "description": TOPIC_LINK["summary"],
+    "url": TOPIC_LINK["url"],
+    "inLanguage": "en-US",
+    "about": {"@type": "MedicalTherapy", "name": "Heroin rehab"},
+    "dateModified": "2026-11-23T12:00:00+00:00",
+    "lastReviewed": "2026-11-23",
+    "reviewedBy": {"@type": "Organization", "name": "Rehabinfo Editorial Board"},
+    "citation": [
+        {
+            "@type": "CreativeWork",
+            "name": SOURCE["title"],
+            "publisher": {"@type": "Organization", "name": SOURCE["publisher"]},
+            "url": SOURCE["link"],
+        }
+    ],
+    "mainEntity": {k: v for k, v in FAQ_PAGE_EXAMPLE.items() if k != "@context"},
+}
+
+
+def jsonld_response(description: str, example: dict) -> OpenApiResponse:
+    return OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description=description,
+        examples=[
+            OpenApiExample(
+                example["@type"],
+                value=example,
+                media_type=JSONLD_MEDIA_TYPE,
+                response_only=True,
+            )
+        ],
+    )
+
+
+FAQ_PAGE = jsonld_response(
+    "schema.org FAQPage (application/ld+json) of the published FAQs.", FAQ_PAGE_EXAMPLE
+)
+MEDICAL_WEB_PAGE = jsonld_response(
+    "schema.org MedicalWebPage (application/ld+json) with the FAQs as main entity.",
+    MEDICAL_WEB_PAGE_EXAMPLE,
+)
+
+
+def jsonld_action(summary: str, lookup: OpenApiParameter, response: OpenApiResponse):
+    return extend_schema(
+        summary=summary,
+        parameters=[lookup],
+        responses={
+            (200, JSONLD_MEDIA_TYPE): response,
+            (404, PROBLEM): NOT_FOUND,
+            **COMMON_ERRORS,
+        },
     )
 
 
@@ -281,6 +369,15 @@ topics = list_and_detail(
         "review": REVIEW,
     },
     TOPIC_DETAIL,
+    jsonld=MEDICAL_WEB_PAGE,
+    faqpage=jsonld_action(
+        "Get a topic's FAQs as FAQPage JSON-LD", slug_parameter("topic"), FAQ_PAGE
+    ),
+    medicalwebpage=jsonld_action(
+        "Get a topic as MedicalWebPage JSON-LD",
+        slug_parameter("topic"),
+        MEDICAL_WEB_PAGE,
+    ),
 )
 comparisons = list_and_detail(
     "comparisons",
@@ -298,6 +395,12 @@ comparisons = list_and_detail(
         "review": REVIEW,
     },
     COMPARISON_DETAIL,
+    jsonld=FAQ_PAGE,
+    faqpage=jsonld_action(
+        "Get a comparison's FAQs as FAQPage JSON-LD",
+        slug_parameter("comparison"),
+        FAQ_PAGE,
+    ),
 )
 faqs = list_and_detail(
     "FAQs",

@@ -116,6 +116,11 @@ class FAQSerializer(PublishableSerializer):
         slug_field="slug", read_only=True, allow_null=True
     )
 
+    # Declared: the model field's database-dependent maximum is no contract.
+    position = serializers.IntegerField(
+        read_only=True, help_text="Order within its topic; smaller comes first."
+    )
+
     view_name = "faq-detail"
     lookup_field = "id"
 

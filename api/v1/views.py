@@ -8,13 +8,17 @@ included, goes through ``published()``.
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from api import jsonld
 from api.caching import ConditionalGetMixin
 from api.filtering import StrictQueryParametersMixin
+from api.jsonld import JSONLD_MEDIA_TYPE, JSONLDRenderer
 from api.pagination import StrictLimitOffsetPagination
 from content.assessment import DISCLAIMER, assess, questionnaire
 from content.models import (
@@ -58,6 +62,17 @@ class PublicViewSet(
     StrictQueryParametersMixin, ConditionalGetMixin, viewsets.ReadOnlyModelViewSet
 ):
     detail_serializer_class = None
+    # Actions that also answer ``Accept: application/ld+json``.
+    jsonld_actions: tuple[str, ...] = ()
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action in self.jsonld_actions:
+            renderers.append(JSONLDRenderer())
+        return renderers
+
+    def wants_jsonld(self) -> bool:
+        return self.request.accepted_renderer.media_type == JSONLD_MEDIA_TYPE
 
     def get_serializer_class(self):
         if self.action == "retrieve" and self.detail_serializer_class:
@@ -75,6 +90,7 @@ class TopicViewSet(PublicViewSet):
     ordering_fields = ["title", "updated_at", "created_at"]
     ordering = ["title"]
     lookup_field = "slug"
+    jsonld_actions = ("retrieve",)
 
     def get_queryset(self):
         now = timezone.now()
@@ -97,7 +113,43 @@ class TopicViewSet(PublicViewSet):
                     "related_topics", public_topics, to_attr="public_related_topics"
                 ),
             )
+        elif self.action in ("faqpage", "medicalwebpage"):
+            queryset = queryset.prefetch_related(
+                "sources",
+                Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs"),
+            )
         return queryset
+
+    def retrieve(self, request, *args, **kwargs):
+        if self.wants_jsonld():
+            return self.medicalwebpage(request, *args, **kwargs)
+        return super().retrieve(request, *args, **kwargs)
+
+    @action(detail=True, renderer_classes=[JSONLDRenderer, JSONRenderer])
+    def faqpage(self, request, slug=None):
+        """The topic's FAQs as schema.org FAQPage JSON-LD."""
+        topic = self.get_object()
+        url = reverse("v1:topic-faqpage", kwargs={"slug": slug}, request=request)
+        return Response(
+            jsonld.faq_page(
+                topic, topic.public_faqs, url=url, name=f"{topic.title}: FAQs"
+            )
+        )
+
+    @action(detail=True, renderer_classes=[JSONLDRenderer, JSONRenderer])
+    def medicalwebpage(self, request, slug=None):
+        """The topic as schema.org MedicalWebPage JSON-LD."""
+        topic = self.get_object()
+        return Response(
+            jsonld.medical_web_page(
+                topic,
+                topic.public_faqs,
+                url=reverse("v1:topic-detail", kwargs={"slug": slug}, request=request),
+                faq_url=reverse(
+                    "v1:topic-faqpage", kwargs={"slug": slug}, request=request
+                ),
+            )
+        )
 
 
 @schema.comparisons
@@ -110,12 +162,38 @@ class ComparisonViewSet(PublicViewSet):
     ordering_fields = ["title", "updated_at", "created_at"]
     ordering = ["title"]
     lookup_field = "slug"
+    jsonld_actions = ("retrieve",)
+
+    def retrieve(self, request, *args, **kwargs):
+        if self.wants_jsonld():
+            return self.faqpage(request, *args, **kwargs)
+        return super().retrieve(request, *args, **kwargs)
+
+    @action(detail=True, renderer_classes=[JSONLDRenderer, JSONRenderer])
+    def faqpage(self, request, slug=None):
+        """The comparison's FAQs as schema.org FAQPage JSON-LD."""
+        comparison = self.get_object()
+        url = reverse("v1:comparison-faqpage", kwargs={"slug": slug}, request=request)
+        return Response(
+            jsonld.faq_page(
+                comparison,
+                comparison.public_faqs,
+                url=url,
+                name=f"{comparison.title}: FAQs",
+            )
+        )
 
     def get_queryset(self):
         now = timezone.now()
         queryset = Comparison.objects.published(now).select_related(
             "topic", "reviewed_by"
         )
+        if self.action == "faqpage" or (
+            self.action == "retrieve" and self.wants_jsonld()
+        ):
+            return queryset.prefetch_related(
+                Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs")
+            )
         if self.action != "retrieve":
             return queryset.prefetch_related("options")
         options = (

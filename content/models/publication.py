@@ -30,6 +30,10 @@ class Reviewer(models.Model):
         blank=True,
         help_text="Qualifications as they should appear in print, e.g. “MD, FASAM”.",
     )
+    is_organisation = models.BooleanField(
+        default=False,
+        help_text="Tick for a board or organisation rather than a single person.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -1,0 +1,209 @@
+"""The iframe and script widgets: content, options, framing rules, safety."""
+
+import re
+
+import pytest
+
+from api.models import Partner, PartnerUsage
+from content.models import FAQ, PublicationStatus
+from tests.test_rendering import MarkupCollector
+
+WIDGET = "/embed/v1/topics/heroin-rehab/faqs/"
+COMPARISON_WIDGET = "/embed/v1/comparisons/inpatient-vs-outpatient-heroin-rehab/faqs/"
+PARTNER_SITE = "https://clinic.example"
+
+
+@pytest.fixture
+def partner(db):
+    return Partner.objects.create(
+        name="Example Clinic",
+        contact_name="Sam Lee",
+        contact_email="sam@clinic.example",
+        allowed_origins=f"{PARTNER_SITE}\nhttps://www.clinic.example",
+    )
+
+
+@pytest.fixture
+def partner_key(partner):
+    _, key = partner.issue_key("website")
+    return key
+
+
+def frame_ancestors(response) -> str:
+    csp = response["Content-Security-Policy"]
+    return re.search(r"frame-ancestors ([^;]+)", csp).group(1)
+
+
+def test_widget_lists_published_faqs_as_details(client, seed_content):
+    response = client.get(WIDGET)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    published = FAQ.objects.published().filter(topic__slug="heroin-rehab")
+    assert html.count("<details>") == published.count()
+    assert f"<summary>{published.first().question}</summary>" in html
+    assert 'lang="en"' in html and 'name="viewport"' in html
+
+
+def test_widget_shows_review_date_help_line_and_credit(client, seed_content):
+    html = client.get(WIDGET).content.decode()
+
+    assert "Last reviewed 23 November 2026" in html
+    assert 'href="tel:1-800-662-4357"' in html
+    assert "Medically reviewed information from Rehabinfo" in html
+
+
+def test_widget_credit_links_to_configured_site(client, seed_content, settings):
+    settings.PUBLIC_SITE_URL = "https://rehabinfo.example/heroin"
+
+    html = client.get(WIDGET).content.decode()
+
+    assert 'href="https://rehabinfo.example/heroin"' in html
+
+
+def test_widget_loads_no_external_assets_and_no_script(client, seed_content):
+    html = client.get(WIDGET).content.decode()
+
+    assert "<script" not in html
+    assert "<link" not in html
+    assert not re.search(r'src="', html)
+
+
+def test_comparison_widget_lists_the_comparison_faqs(client, seed_content):
+    response = client.get(COMPARISON_WIDGET)
+
+    assert response.status_code == 200
+    expected = FAQ.objects.published().filter(
+        comparison__slug="inpatient-vs-outpatient-heroin-rehab"
+    )
+    assert response.content.decode().count("<details>") == expected.count()
+
+
+@pytest.mark.parametrize(
+    ("query", "css_class"),
+    [("", "rehabinfo light"), ("?theme=dark", "rehabinfo dark"),
+     ("?theme=auto&compact=1", "rehabinfo auto compact")],
+)  # fmt: skip
+def test_widget_theme_and_compact_mode_from_query(
+    client, seed_content, query, css_class
+):
+    html = client.get(WIDGET + query).content.decode()
+
+    assert f'class="{css_class}"' in html
+
+
+@pytest.mark.parametrize("query", ["?theme=pink", "?compact=yes", "?colour=red"])
+def test_widget_bad_option_is_a_400_page(client, seed_content, query):
+    response = client.get(WIDGET + query)
+
+    assert response.status_code == 400
+    assert "<h1>" in response.content.decode()
+
+
+def test_keyless_widget_may_be_framed_by_any_site(client, seed_content):
+    response = client.get(WIDGET)
+
+    assert frame_ancestors(response) == "*"
+    assert "X-Frame-Options" not in response
+
+
+def test_keyed_widget_may_be_framed_only_by_the_partner(
+    client, seed_content, partner_key
+):
+    response = client.get(
+        f"{WIDGET}?key={partner_key}", HTTP_REFERER=f"{PARTNER_SITE}/help"
+    )
+
+    assert response.status_code == 200
+    assert frame_ancestors(response) == f"{PARTNER_SITE} https://www.clinic.example"
+
+
+def test_keyed_widget_from_another_site_is_refused(client, seed_content, partner_key):
+    response = client.get(
+        f"{WIDGET}?key={partner_key}", HTTP_REFERER="https://elsewhere.example/page"
+    )
+
+    assert response.status_code == 403
+    assert frame_ancestors(response) == "'none'"
+    assert "<details>" not in response.content.decode()
+
+
+def test_revoked_key_widget_is_a_401_page(client, seed_content, partner, partner_key):
+    partner.revoke_keys()
+
+    response = client.get(f"{WIDGET}?key={partner_key}")
+
+    assert response.status_code == 401
+
+
+def test_keyed_widget_counts_usage(client, seed_content, partner, partner_key):
+    client.get(f"{WIDGET}?key={partner_key}", HTTP_REFERER=f"{PARTNER_SITE}/")
+    client.get(f"{WIDGET}?key={partner_key}", HTTP_REFERER=f"{PARTNER_SITE}/")
+
+    usage = PartnerUsage.objects.get(partner=partner, family="embed")
+    assert usage.count == 2
+
+
+def test_rest_of_the_site_refuses_to_be_framed(client, seed_content):
+    assert client.get("/api/v1/topics/")["X-Frame-Options"] == "DENY"
+    assert client.get("/admin/login/")["X-Frame-Options"] == "DENY"
+
+
+def test_widget_style_is_allowed_by_hash_not_unsafe_inline(client, seed_content):
+    csp = client.get(WIDGET)["Content-Security-Policy"]
+
+    assert "default-src 'none'" in csp
+    assert "'unsafe-inline'" not in csp
+    assert re.search(r"style-src 'sha256-[A-Za-z0-9+/=]+'", csp)
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "[x](javascript:alert(1))",
+        '<a href="javascript:alert(1)" onclick="x()">y</a>',
+    ],
+)
+def test_widget_never_contains_unsanitised_editor_html(client, seed_content, markdown):
+    faq = FAQ.objects.filter(topic__slug="heroin-rehab").first()
+    faq.question = "<b onmouseover=alert(1)>Q</b>"
+    faq.answer = markdown
+    faq.save()
+
+    collector = MarkupCollector()
+    collector.feed(client.get(WIDGET).content.decode())
+
+    assert not collector.tags & {"script", "img", "iframe", "b"}
+    for name, value in collector.attributes:
+        assert not name.startswith("on"), name
+        assert not value.lower().lstrip().startswith("javascript:"), value
+
+
+def test_unpublished_topic_widget_is_a_404(client, seed_content):
+    FAQ.objects.update(status=PublicationStatus.DRAFT)
+    from content.models import Topic
+
+    Topic.objects.filter(slug="heroin-rehab").update(status=PublicationStatus.DRAFT)
+
+    assert client.get(WIDGET).status_code == 404
+
+
+def test_unknown_topic_widget_is_a_404(client, seed_content):
+    assert client.get("/embed/v1/topics/nope/faqs/").status_code == 404
+
+
+def test_script_is_served_with_the_stylesheet_inlined(client, db):
+    response = client.get("/embed/v1/faqs.js")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    body = response.content.decode()
+    assert "/*CSS*/" not in body
+    assert ":host{all:initial" in body
+    assert response["ETag"]
+
+
+def test_widget_accepts_only_safe_methods(client, seed_content):
+    assert client.post(WIDGET).status_code == 405

@@ -1,0 +1,255 @@
+"""Both widgets in a real browser, on a partner page served from another origin.
+
+Debian's Chromium runs headless through Playwright (no browser download).
+Without Chromium the tests skip, unless REHABINFO_REQUIRE_BROWSER is set, as
+``.ci/run`` does, which turns the skip into a failure.
+"""
+
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from api.models import Partner
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = os.environ.get("REHABINFO_SCREENSHOTS")  # folder to save them in
+HOSTILE_CSS = """
+* { color: red !important; font: 40px/3 serif !important; margin: 30px !important;
+    display: inline !important; background: yellow !important; }
+details, summary, section { display: none !important; }
+"""
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("REHABINFO_REQUIRE_BROWSER"):
+        raise RuntimeError(f"Chromium is required but missing at {CHROMIUM}")
+    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+
+sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+
+
+def partner_page(api: str, *, hostile: bool, iframe_query: str = "", script=True):
+    style = f"<style>{HOSTILE_CSS}</style>" if hostile else ""
+    widgets = (
+        f'<div id="topic" data-rehabinfo-faqs="heroin-rehab"></div>'
+        f'<div id="comparison" data-rehabinfo-faqs="inpatient-vs-outpatient-heroin-rehab"'
+        f' data-rehabinfo-kind="comparison" data-rehabinfo-theme="dark"></div>'
+        f'<script async src="{api}/embed/v1/faqs.js"></script>'
+        if script
+        else ""
+    )
+    return (
+        # data: icon: the browser's favicon request would otherwise be a 404.
+        f"<!doctype html><html lang='en'><head><title>Clinic</title>"
+        f"<link rel='icon' href='data:,'>{style}</head>"
+        f"<body><h1>Partner clinic</h1>{widgets}"
+        f'<iframe id="frame" title="FAQs" width="360" height="600" '
+        f'src="{api}/embed/v1/topics/heroin-rehab/faqs/{iframe_query}"></iframe>'
+        f"</body></html>"
+    )
+
+
+class PartnerSite:
+    """A tiny web server on another origin (127.0.0.1, its own port)."""
+
+    def __init__(self):
+        self.pages: dict[str, str] = {}
+        pages = self.pages
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = pages.get(self.path, "").encode()
+                self.send_response(200 if body else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path: str, html: str) -> str:
+        self.pages[path] = html
+        return self.origin + path
+
+
+@pytest.fixture
+def api(live_server, transactional_db, monkeypatch):
+    call_command("loaddata", "seed", verbosity=0)
+    # Playwright's sync API runs an event loop in this thread.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # live_server answers on "localhost": a different origin from the partner.
+    return live_server.url
+
+
+@pytest.fixture
+def partner_site():
+    site = PartnerSite()
+    yield site
+    site.server.shutdown()
+
+
+@pytest.fixture
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url: str, width: int = 1024):
+    page = browser.new_page(viewport={"width": width, "height": 1400})
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    return page, errors
+
+
+def widget_style(page) -> dict:
+    summary = page.locator("#topic summary").first
+    summary.wait_for()
+    return summary.evaluate(
+        """el => { const s = getComputedStyle(el);
+                   const d = getComputedStyle(el.parentElement);
+                   return {color: s.color, font: s.fontSize, family: s.fontFamily,
+                           display: d.display, margin: s.marginTop}; }"""
+    )
+
+
+def test_widgets_render_and_expand_on_a_partner_page(api, partner_site, browser):
+    page, errors = open_page(
+        browser, partner_site.url("/", partner_page(api, hostile=False))
+    )
+
+    topic_summary = page.locator("#topic summary").first
+    topic_summary.wait_for()
+    assert page.locator("#topic details").count() >= 5
+    page.locator("#comparison summary").first.wait_for()
+    topic_summary.click()
+    assert page.locator("#topic details").first.evaluate("d => d.open")
+    assert page.locator("#topic details .answer").first.is_visible()
+
+    frame = page.frame_locator("#frame")
+    frame.locator("summary").first.click()
+    assert frame.locator("details").first.evaluate("d => d.open")
+    assert frame.locator("footer a[href^='tel:']").count() >= 1
+
+    page.wait_for_function(
+        "document.head.querySelectorAll('script[type=\"application/ld+json\"]')"
+        ".length === 2"
+    )
+    types = page.evaluate(
+        "[...document.head.querySelectorAll('script[type=\"application/ld+json\"]')]"
+        ".map(s => JSON.parse(s.textContent)['@type'])"
+    )
+    assert types == ["FAQPage", "FAQPage"]
+    globals_added = page.evaluate(
+        "Object.keys(window).filter(k => k.toLowerCase().includes('rehabinfo'))"
+    )
+    assert globals_added == ["Rehabinfo"]
+    assert errors == []
+    if SCREENSHOTS:
+        page.locator("#topic").screenshot(path=f"{SCREENSHOTS}/embed-script.png")
+        page.locator("#frame").screenshot(path=f"{SCREENSHOTS}/embed-iframe.png")
+
+
+def test_hostile_host_css_does_not_change_the_script_widget(api, partner_site, browser):
+    calm, _ = open_page(
+        browser, partner_site.url("/calm", partner_page(api, hostile=False))
+    )
+    hostile, errors = open_page(
+        browser, partner_site.url("/hostile", partner_page(api, hostile=True))
+    )
+
+    assert widget_style(hostile) == widget_style(calm)
+    assert widget_style(hostile)["display"] == "block"
+    assert errors == []
+
+
+def test_iframe_widget_is_readable_at_320_pixels(api, partner_site, browser):
+    page, errors = open_page(browser, f"{api}/embed/v1/topics/heroin-rehab/faqs/", 320)
+
+    page.locator("summary").first.wait_for()
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 320
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.locator("details").first.evaluate("d => d.open")
+    assert errors == []
+
+
+def test_script_widget_falls_back_to_a_link_when_the_api_is_down(
+    api, partner_site, browser
+):
+    page = browser.new_page()
+    page.route("**/api/v1/**", lambda route: route.abort())
+    page.goto(partner_site.url("/offline", partner_page(api, hostile=False)))
+
+    fallback = page.locator("#topic a")
+    fallback.first.wait_for()
+    assert fallback.first.get_attribute("href").endswith(
+        "/embed/v1/topics/heroin-rehab/faqs/"
+    )
+
+
+def test_keyed_iframe_refuses_to_load_on_a_site_the_key_does_not_allow(
+    api, partner_site, browser
+):
+    partner = Partner.objects.create(
+        name="Elsewhere clinic",
+        contact_name="Kim",
+        contact_email="kim@elsewhere.example",
+        allowed_origins="https://elsewhere.example",
+    )
+    _, key = partner.issue_key("site")
+    page, errors = open_page(
+        browser,
+        partner_site.url(
+            "/keyed",
+            partner_page(api, hostile=False, iframe_query=f"?key={key}", script=False),
+        ),
+    )
+
+    page.wait_for_timeout(1500)
+    frame = page.frame_locator("#frame")
+    assert frame.locator("details").count() == 0
+    assert any("frame-ancestors" in error or "403" in error for error in errors)
+
+
+def test_keyed_iframe_loads_on_the_partner_own_site(api, partner_site, browser):
+    partner = Partner.objects.create(
+        name="Our clinic",
+        contact_name="Kim",
+        contact_email="kim@clinic.example",
+        allowed_origins=partner_site.origin,
+    )
+    _, key = partner.issue_key("site")
+    page, errors = open_page(
+        browser,
+        partner_site.url(
+            "/ours",
+            partner_page(api, hostile=False, iframe_query=f"?key={key}", script=False),
+        ),
+    )
+
+    page.frame_locator("#frame").locator("summary").first.wait_for()
+    assert errors == []
