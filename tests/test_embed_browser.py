@@ -36,8 +36,9 @@ def partner_page(api: str, *, hostile: bool, iframe_query: str = "", script=True
     style = f"<style>{HOSTILE_CSS}</style>" if hostile else ""
     widgets = (
         f'<div id="topic" data-rehabinfo-faqs="heroin-rehab"></div>'
-        f'<div id="comparison" data-rehabinfo-faqs="inpatient-vs-outpatient-heroin-rehab"'
-        f' data-rehabinfo-kind="comparison" data-rehabinfo-theme="dark"></div>'
+        f'<div id="comparison" data-rehabinfo-kind="comparison"'
+        f' data-rehabinfo-faqs="inpatient-vs-outpatient-heroin-rehab"'
+        f' data-rehabinfo-theme="dark"></div>'
         f'<script async src="{api}/embed/v1/faqs.js"></script>'
         if script
         else ""
