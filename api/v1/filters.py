@@ -4,7 +4,6 @@ import datetime
 
 import django_filters
 from django.db.models import Q
-from rest_framework.exceptions import ValidationError
 
 from content.models import (
     FAQ,
@@ -28,8 +27,9 @@ class UpdatedSinceFilterSet(django_filters.FilterSet):
         # In UTC: databases refuse exotic offsets (PostgreSQL stops at ±15:59).
         try:
             since = value.astimezone(datetime.UTC)
-        except OverflowError as error:
-            raise ValidationError({name: "The time is out of range."}) from error
+        except OverflowError:
+            # Before year 1 in UTC everything is newer; after 9999, nothing.
+            return queryset if value.year == datetime.MINYEAR else queryset.none()
         return queryset.filter(updated_at__gte=since)
 
 
