@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
-from content.models import content_changed_at
+from content.models import content_version
 
 
 def strong_etag(body: bytes) -> str:
@@ -30,7 +30,7 @@ class ConditionalGetMixin:
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         try:
-            last_modified = content_changed_at(timezone.now()).timestamp()
+            last_modified = content_version(timezone.now()).changed_at.timestamp()
         except DatabaseError as error:
             # finalize_response runs outside DRF's error handling: answer the
             # outage as the problem response the exception handler builds.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, Q, Subquery, TextField, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 
 from content.models import FAQ, Comparison, Section, Topic
@@ -18,6 +18,7 @@ from content.models import FAQ, Comparison, Section, Topic
 SEARCH_CONFIG = "english"
 SNIPPET_LENGTH = 160
 MAX_HITS_PER_KIND = 200
+MAX_WORDS = 10
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -32,7 +33,9 @@ class SearchHit:
 
 
 def words_of(query: str) -> list[str]:
-    return [word.lower() for word in _WORD.findall(query)]
+    """Distinct words of the query, at most MAX_WORDS: each word costs SQL."""
+    words = dict.fromkeys(word.lower() for word in _WORD.findall(query))
+    return list(words)[:MAX_WORDS]
 
 
 def make_snippet(texts: list[str], words: list[str]) -> str:
@@ -139,13 +142,17 @@ def search_word_match(queryset, kind: str, words: list[str]):
         condition = Q()
         for name in (n for names in FIELDS[kind].values() for n in names):
             if name == "sections":
-                condition |= Q(sections__heading__icontains=word)
-                condition |= Q(sections__body_text__icontains=word)
+                # EXISTS, not a join: a join per word multiplies the rows.
+                condition |= Exists(
+                    Section.objects.filter(topic=OuterRef("pk")).filter(
+                        Q(heading__icontains=word) | Q(body_text__icontains=word)
+                    )
+                )
             else:
                 condition |= Q(**{f"{name}__icontains": word})
         queryset = queryset.filter(condition)
     scored = []
-    for obj in queryset.distinct()[:MAX_HITS_PER_KIND]:
+    for obj in queryset[:MAX_HITS_PER_KIND]:
         texts = texts_of(kind, obj)
         rank = sum(
             max(

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from content.models.changes import ContentChange
+from content.models.changes import ContentChange, publish_content_version
 
 # The publishable item whose public representation shows each child model.
 ROOT_LOOKUPS = {
@@ -42,6 +42,7 @@ def touch_root(instance, when) -> None:
 def content_saved_or_deleted(sender, instance, raw=False, **kwargs):
     when = timezone.now()
     ContentChange.record(when)
+    publish_content_version()
     if not raw:  # Fixture loads keep the timestamps they carry.
         touch_root(instance, when)
 
@@ -51,6 +52,7 @@ def content_relations_changed(sender, action, **kwargs):
     # updated_at already; here only the content clock needs moving on.
     if action in {"post_add", "post_remove", "post_clear"}:
         ContentChange.record()
+        publish_content_version()
 
 
 def tracked_models():

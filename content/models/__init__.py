@@ -1,6 +1,13 @@
 """Content that editors maintain and the API publishes, split by subject."""
 
-from .changes import ContentChange, content_changed_at, schedule_boundaries
+from .changes import (
+    ContentChange,
+    ContentVersion,
+    content_changed_at,
+    content_version,
+    publish_content_version,
+    schedule_boundaries,
+)
 from .comparison import (
     Answer,
     Aspect,
@@ -26,6 +33,7 @@ __all__ = [
     "AspectCell",
     "Comparison",
     "ContentChange",
+    "ContentVersion",
     "ComparisonOption",
     "Criterion",
     "CriterionEffect",
@@ -42,5 +50,7 @@ __all__ = [
     "Source",
     "Topic",
     "content_changed_at",
+    "content_version",
+    "publish_content_version",
     "schedule_boundaries",
 ]

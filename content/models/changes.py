@@ -1,8 +1,10 @@
 """When the public content last changed, for HTTP validators and caches."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
@@ -69,10 +71,64 @@ def schedule_boundaries(now: datetime.datetime):
 
 def content_changed_at(now: datetime.datetime) -> datetime.datetime:
     """When what the public sees last changed: an edit or a schedule boundary."""
-    latest_boundary, _ = schedule_boundaries(now)
+    return compute_content_version(now).changed_at
+
+
+VERSION_CACHE_KEY = "content-version:v1"
+
+
+@dataclass(frozen=True)
+class ContentVersion:
+    """When public content last changed, and until when that stays true."""
+
+    changed_at: datetime.datetime
+    valid_until: datetime.datetime | None  # the next schedule boundary, if any
+
+    def is_current(self, now: datetime.datetime) -> bool:
+        return self.valid_until is None or now < self.valid_until
+
+
+def compute_content_version(now: datetime.datetime) -> ContentVersion:
+    """From the database, in five small aggregate queries."""
+    latest_boundary, upcoming = schedule_boundaries(now)
     candidates = [ContentChange.last_changed_at(), latest_boundary]
-    # An empty, never-edited database still needs a stable validator.
-    return max(
-        filter(None, candidates),
-        default=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
-    )
+    changed_at = max(filter(None, candidates), default=NEVER_CHANGED)
+    return ContentVersion(changed_at, upcoming)
+
+
+def content_version(now: datetime.datetime | None = None) -> ContentVersion:
+    """The current content version, from the shared cache while it is current.
+
+    Served from the cache it costs no SQL; it is recomputed when a scheduled
+    publish/unpublish time passes, and replaced after every editorial change.
+    """
+    now = now or timezone.now()
+    cached = cache.get(VERSION_CACHE_KEY)
+    if isinstance(cached, ContentVersion) and cached.is_current(now):
+        return cached
+    version = compute_content_version(now)
+    current = cache.get(VERSION_CACHE_KEY)
+    # Newer wins: never replace a version an editor's commit just published.
+    if (
+        not isinstance(current, ContentVersion)
+        or not current.is_current(now)
+        or current.changed_at < version.changed_at
+    ):
+        cache.set(VERSION_CACHE_KEY, version, timeout=None)
+    return version
+
+
+def publish_content_version() -> None:
+    """Make an editorial change the current version.
+
+    The cached version is dropped at once (requests meanwhile recompute it
+    from what the database shows them) and replaced when the transaction
+    commits, so no request after the commit can see an older version.
+    """
+    cache.delete(VERSION_CACHE_KEY)
+
+    def publish():
+        version = compute_content_version(timezone.now())
+        cache.set(VERSION_CACHE_KEY, version, timeout=None)
+
+    transaction.on_commit(publish, robust=True)

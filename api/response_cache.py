@@ -1,0 +1,157 @@
+"""Ready-to-send public responses, cached in the shared cache (Redis).
+
+A hit is served before any view, serializer or SQL: the middleware needs only
+the *content version* (when public content last changed, and when the next
+scheduled publish/unpublish time falls), which itself lives in the cache.
+
+Freshness comes from the key, not from expiry: every key contains the
+content version (``content.models.content_version``), so
+
+- an editor's change (any save or delete, see ``content.signals``) replaces
+  the version once its transaction commits, and every later request looks
+  under new keys;
+- a scheduled publish or unpublish time passing makes the cached version
+  invalid (``valid_until``), so the next request computes a new one.
+
+Only keyless GET/HEAD requests are served from the cache: partner keys are
+checked, counted and throttled per partner by the views.
+"""
+
+import hashlib
+import math
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
+
+from api.problems import problem_response
+from api.throttling import PartnerRateThrottle
+from content.models import ContentVersion, content_version
+
+ENTRY_PREFIX = "response:v1:"
+CACHED_PATH_PREFIXES = ("/api/v1/",)
+# Documentation does not depend on content.
+UNCACHED_PATH_PREFIXES = ("/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/")
+# Response headers that belong to the representation and are replayed on a hit.
+REPLAYED_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary")
+
+
+def entry_key(request, version: ContentVersion) -> str:
+    """Bounded key: a hash of everything the response depends on."""
+    parts = "\n".join(
+        [
+            version.changed_at.isoformat(),
+            request.get_host(),
+            request.scheme,
+            request.path,
+            "&".join(sorted(request.META.get("QUERY_STRING", "").split("&"))),
+            # The negotiated representation depends on Accept alone.
+            request.headers.get("Accept", ""),
+        ]
+    )
+    return ENTRY_PREFIX + hashlib.sha256(parts.encode()).hexdigest()
+
+
+def is_cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and request.path.startswith(CACHED_PATH_PREFIXES)
+        and not request.path.startswith(UNCACHED_PATH_PREFIXES)
+        and "HTTP_X_API_KEY" not in request.META
+        and "key" not in request.GET
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def replay(request, meta: dict, key: str):
+    """A 304 from the stored validators alone, or the stored body."""
+    headers = meta["headers"]
+    validator = HttpResponse(status=200)
+    for name, value in headers.items():
+        validator.headers[name] = value
+    conditional = get_conditional_response(
+        request,
+        etag=headers.get("ETag"),
+        last_modified=meta["last_modified"],
+        response=validator,
+    )
+    if isinstance(conditional, HttpResponseNotModified):
+        return conditional
+    body = cache.get(key + ":body")
+    if body is None:
+        return None
+    response = HttpResponse(body, status=200)
+    for name, value in headers.items():
+        response.headers[name] = value
+    response.headers["X-Cache"] = "hit"
+    return response
+
+
+def throttled(request) -> HttpResponse | None:
+    """The anonymous rate limit applies to cache hits too (no SQL involved)."""
+    throttle = PartnerRateThrottle()
+    caller = SimpleNamespace(auth=None, META=request.META, headers=request.headers)
+    if throttle.allow_request(caller, None):
+        return None
+    wait = throttle.wait()
+    response = problem_response(429, "Request was throttled.")
+    if wait is not None:
+        response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    return response
+
+
+class ResponseCacheMiddleware:
+    """Serve keyless public GETs from the cache; store what the views answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.RESPONSE_CACHE_ENABLED or not is_cacheable_request(request):
+            return self.get_response(request)
+        try:
+            key = entry_key(request, content_version())
+        except DatabaseError:
+            # No version without the database: the view answers (with a 503).
+            return self.get_response(request)
+        meta = cache.get(key)
+        if meta is not None:
+            refused = throttled(request)
+            if refused is not None:
+                return refused
+            cached = replay(request, meta, key)
+            if cached is not None:
+                return cached
+        response = self.get_response(request)
+        self.store(request, response, key)
+        return response
+
+    def store(self, request, response, key: str) -> None:
+        if (
+            request.method != "GET"
+            or response.status_code != 200
+            or response.streaming
+            or "ETag" not in response
+            or len(response.content) > settings.RESPONSE_CACHE_MAX_BYTES
+        ):
+            return
+        headers = {
+            name: response.headers[name]
+            for name in REPLAYED_HEADERS
+            if name in response.headers
+        }
+        last_modified = response.headers.get("Last-Modified")
+        meta = {
+            "headers": headers,
+            "last_modified": parse_http_date_safe(last_modified)
+            if last_modified
+            else None,
+        }
+        timeout = settings.RESPONSE_CACHE_TIMEOUT
+        cache.set(key + ":body", response.content, timeout)
+        cache.set(key, meta, timeout)
+        response.headers["X-Cache"] = "miss"

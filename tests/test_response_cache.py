@@ -1,0 +1,229 @@
+"""The response cache: hits cost no SQL, and no response is ever stale."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError
+
+from api.response_cache import ENTRY_PREFIX
+from content.models import (
+    FAQ,
+    Comparison,
+    PublicationStatus,
+    Resource,
+    Section,
+    Topic,
+)
+from tests.conftest import FROZEN_NOW
+
+TOPIC = "/api/v1/topics/heroin-rehab/"
+COMPARISON = "/api/v1/comparisons/inpatient-vs-outpatient-heroin-rehab/"
+HOUR = datetime.timedelta(hours=1)
+FAMILIES = [
+    "/api/v1/",
+    "/api/v1/topics/",
+    TOPIC,
+    "/api/v1/comparisons/",
+    COMPARISON,
+    COMPARISON + "assessment/",
+    COMPARISON + "faqpage/",
+    "/api/v1/faqs/",
+    "/api/v1/resources/",
+    "/api/v1/search/?q=rehab",
+]
+
+
+@pytest.mark.parametrize("url", FAMILIES)
+def test_cache_hit_runs_no_sql(client, seed_content, url, django_assert_num_queries):
+    first = client.get(url)
+    assert first["X-Cache"] == "miss"
+
+    with django_assert_num_queries(0):
+        second = client.get(url)
+
+    assert second.status_code == 200
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_conditional_hit_answers_304_without_reading_the_body(
+    client, seed_content, monkeypatch, django_assert_num_queries
+):
+    etag = client.get(TOPIC)["ETag"]
+    read = []
+    original_get = cache.get
+    monkeypatch.setattr(
+        cache, "get", lambda key, *a: read.append(key) or original_get(key, *a)
+    )
+
+    with django_assert_num_queries(0):
+        response = client.get(TOPIC, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response.content == b""
+    assert not [key for key in read if key.endswith(":body")]
+
+
+def test_representations_are_cached_apart(client, seed_content):
+    json_body = client.get(TOPIC).content
+    client.get(TOPIC, HTTP_ACCEPT="application/ld+json")
+
+    assert client.get(TOPIC).content == json_body
+    ld = client.get(TOPIC, HTTP_ACCEPT="application/ld+json")
+    assert ld["X-Cache"] == "hit"
+    assert ld["Content-Type"] == "application/ld+json"
+
+
+def test_keys_are_hashes_of_bounded_length(client, seed_content):
+    client.get("/api/v1/search/?q=" + "rehab " * 30)
+
+    keys = [key for key in cache._cache if ENTRY_PREFIX in key]  # locmem internals
+    assert keys and all(len(key) < 120 for key in keys)
+
+
+def test_large_bodies_are_not_cached(client, seed_content, settings):
+    settings.RESPONSE_CACHE_MAX_BYTES = 100
+
+    client.get(TOPIC)
+
+    assert client.get(TOPIC).get("X-Cache") != "hit"
+
+
+def test_partner_keyed_requests_bypass_the_cache(client, seed_content):
+    client.get("/api/v1/topics/")
+
+    response = client.get("/api/v1/topics/", HTTP_X_API_KEY="abcdefgh.invalid")
+
+    assert response.status_code == 401
+
+
+def test_errors_are_not_cached(client, seed_content):
+    client.get("/api/v1/topics/nope/")
+
+    assert "X-Cache" not in client.get("/api/v1/topics/nope/")
+
+
+def test_cached_responses_are_served_while_the_database_is_down(
+    client, seed_content, monkeypatch
+):
+    client.get(TOPIC)
+
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect")
+
+    with monkeypatch.context() as database_down:
+        database_down.setattr(
+            "django.db.backends.base.base.BaseDatabaseWrapper.cursor", down
+        )
+        hit = client.get(TOPIC)
+        missed = client.get("/api/v1/topics/medical-detox/")
+
+    assert hit.status_code == 200
+    assert missed.status_code == 503
+    assert missed["Content-Type"] == "application/problem+json"
+
+
+def rename_topic():
+    topic = Topic.objects.get(slug="heroin-rehab")
+    topic.title = "Heroin rehab, updated"
+    topic.save()
+
+
+def draft_topic():
+    topic = Topic.objects.get(slug="heroin-rehab")
+    topic.status = PublicationStatus.DRAFT
+    topic.save()
+
+
+def edit_section():
+    section = Section.objects.filter(topic__slug="heroin-rehab").first()
+    section.heading = "A new heading"
+    section.save()
+
+
+def reorder_sections():
+    sections = list(Section.objects.filter(topic__slug="heroin-rehab"))
+    for position, section in enumerate(reversed(sections)):
+        section.position = position
+        section.save()
+
+
+def delete_faq():
+    FAQ.objects.filter(topic__slug="heroin-rehab").first().delete()
+
+
+def archive_comparison():
+    comparison = Comparison.objects.get()
+    comparison.status = PublicationStatus.ARCHIVED
+    comparison.save()
+
+
+def rename_resource():
+    resource = Resource.objects.first()
+    resource.name = "Renamed helpline"
+    resource.save()
+
+
+EDITS = {
+    "save": rename_topic,
+    "status change": draft_topic,
+    "child edit": edit_section,
+    "reorder": reorder_sections,
+    "delete": delete_faq,
+    "comparison archived": archive_comparison,
+    "resource renamed": rename_resource,
+}
+
+
+def responses(client) -> dict[str, tuple[int, bytes]]:
+    return {
+        url: (r.status_code, r.content) for url in FAMILIES for r in [client.get(url)]
+    }
+
+
+def cached_then_fresh(client):
+    cached = responses(client)
+    cache.clear()
+    return cached, responses(client)
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_no_stale_response_after_an_edit(clock, client, seed_content, edit):
+    """Every endpoint family, cached before the edit, answers fresh right after."""
+    before = responses(client)
+    clock.shift(datetime.timedelta(seconds=5))
+
+    EDITS[edit]()
+    cached, fresh = cached_then_fresh(client)
+
+    assert cached == fresh
+    assert cached != before
+
+
+def test_no_stale_response_when_a_scheduled_item_appears(clock, client, seed_content):
+    Topic.objects.filter(slug="heroin-rehab").update(publish_at=FROZEN_NOW + HOUR)
+    FAQ.objects.update(publish_at=FROZEN_NOW + HOUR)
+    cache.clear()
+    before = responses(client)
+
+    clock.shift(2 * HOUR)
+    cached, fresh = cached_then_fresh(client)
+
+    assert cached == fresh
+    assert cached[TOPIC] != before[TOPIC]
+    assert cached["/api/v1/faqs/"] != before["/api/v1/faqs/"]
+
+
+def test_no_stale_response_when_an_item_expires(clock, client, seed_content):
+    Topic.objects.filter(slug="heroin-rehab").update(unpublish_at=FROZEN_NOW + HOUR)
+    cache.clear()
+    before = responses(client)
+
+    clock.shift(2 * HOUR)
+    cached, fresh = cached_then_fresh(client)
+
+    assert cached == fresh
+    assert cached[TOPIC][0] == 404 and before[TOPIC][0] == 200
