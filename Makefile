@@ -17,7 +17,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 ## run: set up everything and serve the API and admin on http://127.0.0.1:8000/
 run: seed
-	$(MANAGE) ensure_local_editor
+	$(MANAGE) ensure_local_editor --address $(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 ## test: set up and run the whole suite on the database DATABASE_URL names (SQLite by default)

@@ -11,7 +11,12 @@ LOCAL_PASSWORD = "editor"
 class Command(BaseCommand):
     help = "Create the local superuser editor/editor (refused unless DEBUG is on)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address", default="127.0.0.1:8000", help="Where it serves."
+        )
+
+    def handle(self, *args, address="127.0.0.1:8000", **options):
         if not settings.DEBUG:
             raise CommandError(
                 "Refusing to create a development account with DJANGO_DEBUG off. "
@@ -25,7 +30,7 @@ class Command(BaseCommand):
         if created:
             user.set_password(LOCAL_PASSWORD)
             user.save()
-        admin_url = f"http://127.0.0.1:8000/{settings.ADMIN_PATH}"
+        admin_url = f"http://{address}/{settings.ADMIN_PATH}"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Local admin: {admin_url}  username “{LOCAL_USERNAME}”, "
