@@ -3,13 +3,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from api import problems
+from api import health, problems
 
 admin.site.site_header = "Rehabinfo editorial admin"
 admin.site.site_title = "Rehabinfo admin"
 admin.site.index_title = "Content"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("api/v1/", include("api.v1.urls")),
     path("embed/v1/", include(("api.embed", "embed"))),
     # Anything else under /api/ is a problem-details 404, never an HTML page.

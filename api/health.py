@@ -1,0 +1,58 @@
+"""Health endpoints for load balancers and orchestrators, outside throttling.
+
+``/healthz`` says the process is alive and touches nothing. ``/readyz`` says
+whether it can serve: the database and the cache must both answer; a 503
+problem response names what is down.
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from api.problems import PROBLEM_CONTENT_TYPE, problem
+
+logger = logging.getLogger(__name__)
+READINESS_KEY = "readyz:probe"
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def database_is_up() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        return False
+
+
+def cache_is_up() -> bool:
+    # django-redis ignores errors when configured to, so a round trip proves it.
+    try:
+        cache.set(READINESS_KEY, "ok", timeout=10)
+        return cache.get(READINESS_KEY) == "ok"
+    except Exception:  # noqa: BLE001 (any cache backend failure means "down")
+        return False
+
+
+@never_cache
+@require_safe
+def readyz(request):
+    checks = {"database": database_is_up(), "cache": cache_is_up()}
+    down = [name for name, up in checks.items() if not up]
+    if down:
+        logger.warning("Not ready: %s down", ", ".join(down))
+        body = problem(503, f"Unavailable: {', '.join(down)}.")
+        body["checks"] = {name: "up" if up else "down" for name, up in checks.items()}
+        response = JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
+        response.headers["Retry-After"] = "5"
+        return response
+    return JsonResponse({"status": "ready", "checks": dict.fromkeys(checks, "up")})

@@ -1,0 +1,55 @@
+"""Health endpoints: liveness touches nothing, readiness names what is down."""
+
+from django.core.cache import cache
+from django.db import OperationalError
+
+
+def test_healthz_answers_without_touching_the_database(client):
+    # No db fixture: pytest-django turns any database access into an error.
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readyz_reports_database_and_cache_up(client, db):
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "up", "cache": "up"}
+
+
+def test_readyz_names_the_database_when_it_is_down(client, db, monkeypatch):
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as database_down:
+        database_down.setattr(
+            "django.db.backends.base.base.BaseDatabaseWrapper.cursor", down
+        )
+        response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["checks"] == {"database": "down", "cache": "up"}
+    assert "database" in response.json()["detail"]
+
+
+def test_readyz_names_the_cache_when_it_is_down(client, db, monkeypatch):
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: None)
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "up", "cache": "down"}
+
+
+def test_health_endpoints_are_not_throttled(client, db, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1/minute"})
+
+    statuses = {client.get("/readyz").status_code for _ in range(5)}
+
+    assert statuses == {200}
