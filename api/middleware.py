@@ -1,6 +1,11 @@
 """Version lifecycle headers: how clients learn that an API version is retiring."""
 
 import datetime
+import json
+import logging
+import re
+import time
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -44,3 +49,70 @@ class VersionLifecycleMiddleware:
             if self.sunset_at:
                 response.headers["Sunset"] = http_date(self.sunset_at.timestamp())
         return response
+
+
+REQUEST_ID_HEADER = "X-Request-ID"
+VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+access_log = logging.getLogger("rehabinfo.access")
+
+
+class RequestLogMiddleware:
+    """One structured log line per request, tied together by a request id.
+
+    A well-formed incoming ``X-Request-ID`` (from a proxy or client) is kept,
+    otherwise one is generated; either way it is echoed in the response. The
+    line holds method, path, status, duration and id: never the query string
+    (widget URLs carry partner keys) nor any body (assessment answers).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request.request_id = (
+            incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        )
+        response = self.get_response(request)
+        response.headers[REQUEST_ID_HEADER] = request.request_id
+        access_log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "request_id": request.request_id,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )
+        return response
+
+
+class JSONLogFormatter(logging.Formatter):
+    """Log records as one JSON object per line, for log shippers."""
+
+    FIELDS = ("request_id", "method", "path", "status", "duration_ms")
+
+    def format(self, record):
+        entry = {
+            "time": datetime.datetime.fromtimestamp(
+                record.created, datetime.UTC
+            ).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(
+            {
+                name: getattr(record, name)
+                for name in self.FIELDS
+                if hasattr(record, name)
+            }
+        )
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
