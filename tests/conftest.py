@@ -133,3 +133,16 @@ def unthrottled(monkeypatch, settings):
 
     monkeypatch.setattr(PartnerRateThrottle, "THROTTLE_RATES", {"anon": None})
     settings.PARTNER_RATE_TIERS = dict.fromkeys(settings.PARTNER_RATE_TIERS)
+
+
+@pytest.fixture
+def partner(db):
+    """An active partner site allowed to embed from its two origins."""
+    from api.models import Partner
+
+    return Partner.objects.create(
+        name="Clinic Finder",
+        contact_name="Sam Lee",
+        contact_email="sam@clinic.example",
+        allowed_origins="https://clinic.example\nhttp://localhost:8000",
+    )

@@ -25,16 +25,6 @@ CLINIC = "https://clinic.example"
 
 
 @pytest.fixture
-def partner(db):
-    return Partner.objects.create(
-        name="Clinic Finder",
-        contact_name="Sam Lee",
-        contact_email="sam@clinic.example",
-        allowed_origins=f"{CLINIC}\nhttp://localhost:8000",
-    )
-
-
-@pytest.fixture
 def other_partner(db):
     return Partner.objects.create(
         name="Recovery App", contact_email="ops@recovery.example"
