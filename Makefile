@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test seed schema lint format check-migrations ci clean
+.PHONY: run serve test seed schema lint format check-migrations ci clean
 
 # The venv is rebuilt whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -19,6 +19,29 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 run: seed
 	$(MANAGE) ensure_local_editor --address $(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+## serve: the production profile: gunicorn, PostgreSQL, Redis, DEBUG off, whitenoise
+# Defaults point at this machine's PostgreSQL and Redis; the environment
+# overrides any of them (see README "Deployment").
+serve: export DJANGO_DEBUG = 0
+serve: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rehabinfo
+serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
+serve: export DJANGO_SECRET_KEY_FILE ?= var/secret-key
+serve: export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1
+# No TLS proxy in front locally; production keeps the HTTPS redirect on.
+serve: export DJANGO_SECURE_SSL_REDIRECT ?= 0
+serve: export HOST := $(HOST)
+serve: export PORT := $(PORT)
+serve: $(BIN)/.installed
+	@mkdir -p var
+	@test -s "$$DJANGO_SECRET_KEY_FILE" || test -n "$$DJANGO_SECRET_KEY" || \
+		$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' \
+		> "$$DJANGO_SECRET_KEY_FILE"
+	$(MANAGE) ensure_database
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn --config gunicorn.conf.py rehabinfo.wsgi
 
 ## test: set up and run the whole suite on the database DATABASE_URL names (SQLite by default)
 test: $(BIN)/.installed

@@ -1,7 +1,6 @@
-"""Version lifecycle headers: how clients learn that an API version is retiring."""
+"""Request-level middleware: version lifecycle headers, body size limit, access log."""
 
 import datetime
-import json
 import logging
 import re
 import time
@@ -9,7 +8,10 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
 from django.utils.http import http_date
+
+from api.problems import is_api_request, problem_response
 
 
 def parse_day(name: str, value: str) -> datetime.datetime | None:
@@ -51,6 +53,47 @@ class VersionLifecycleMiddleware:
         return response
 
 
+class HeadBodyRemovalMiddleware:
+    """Send no body for HEAD, as HTTP requires; Django leaves that to the server.
+
+    gunicorn drops such a body too, but logs a warning for every request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "HEAD" and not response.streaming:
+            # Content-Length keeps announcing the GET body's size.
+            response.content = b""
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body whose declared length is over the limit with a 413, unread.
+
+    The limit is ``DATA_UPLOAD_MAX_MEMORY_SIZE``; a body without a declared
+    length that grows past it is stopped by Django while reading (a 400).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if limit is not None and declared > limit:
+            detail = f"The request body is over the limit of {limit} bytes."
+            if is_api_request(request):
+                return problem_response(413, detail)
+            return HttpResponse(detail, status=413, content_type="text/plain")
+        return self.get_response(request)
+
+
 REQUEST_ID_HEADER = "X-Request-ID"
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 access_log = logging.getLogger("rehabinfo.access")
@@ -90,29 +133,3 @@ class RequestLogMiddleware:
             },
         )
         return response
-
-
-class JSONLogFormatter(logging.Formatter):
-    """Log records as one JSON object per line, for log shippers."""
-
-    FIELDS = ("request_id", "method", "path", "status", "duration_ms")
-
-    def format(self, record):
-        entry = {
-            "time": datetime.datetime.fromtimestamp(
-                record.created, datetime.UTC
-            ).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        entry.update(
-            {
-                name: getattr(record, name)
-                for name in self.FIELDS
-                if hasattr(record, name)
-            }
-        )
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)

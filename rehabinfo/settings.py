@@ -40,7 +40,13 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 
 # The development key is public; DEBUG off refuses it rather than run insecurely.
 DEVELOPMENT_SECRET_KEY = "django-insecure-rehabinfo-local-development-only"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+# DJANGO_SECRET_KEY_FILE suits secret stores that mount files (and `make serve`).
+SECRET_KEY_FILE = os.environ.get("DJANGO_SECRET_KEY_FILE", "")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
+    Path(SECRET_KEY_FILE).read_text().strip()
+    if SECRET_KEY_FILE
+    else DEVELOPMENT_SECRET_KEY
+)
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
@@ -72,8 +78,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "api.middleware.RequestLogMiddleware",
+    "api.middleware.HeadBodyRemovalMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (admin, API docs) with far-future headers, without a CDN rule.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "api.middleware.RequestSizeLimitMiddleware",
     "api.middleware.VersionLifecycleMiddleware",
     "api.response_cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -156,7 +166,19 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "static")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Outside DEBUG, `collectstatic` writes hashed, compressed copies that
+    # whitenoise serves as immutable; DEBUG serves the sources as they are.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Larger bodies are refused unread (413); no endpoint or admin form needs more.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_MAX_BODY_BYTES", 1024 * 1024)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -188,7 +210,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {"()": "api.middleware.JSONLogFormatter"},
+        "json": {"()": "rehabinfo.logs.JSONLogFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {
@@ -290,3 +312,8 @@ CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
 CORS_ALLOW_HEADERS = [*default_cors_headers, "x-api-key"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Deprecation", "Sunset"]
+
+# Benchmark ----------------------------------------------------------------
+# Mounts bench/'s reference views under /bench/ for `make bench`; never in
+# production.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)

@@ -19,6 +19,10 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
+if settings.BENCHMARK_VIEWS:
+    # Reference views of `make bench` (bench/views.py), never in production.
+    urlpatterns.insert(0, path("bench/", include("bench.urls")))
+
 handler400 = problems.bad_request
 handler403 = problems.permission_denied
 handler404 = problems.not_found

@@ -182,3 +182,26 @@ def test_value_the_database_refuses_is_a_400_not_a_503(client, db, monkeypatch):
     monkeypatch.setattr("api.v1.views.TopicViewSet.get_queryset", refuse)
 
     assert_problem(client.get("/api/v1/topics/"), 400)
+
+
+def test_declared_oversized_body_is_a_problem_413(client, db, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+
+    response = client.post(
+        "/api/v1/comparisons/anything/assessment/",
+        data=b"x" * 2048,
+        content_type="application/json",
+    )
+
+    assert response.status_code == 413
+    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
+    assert "1024 bytes" in response.json()["detail"]
+
+
+def test_oversized_body_outside_the_api_is_a_plain_413(client, db, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+
+    response = client.post("/admin/login/", data=b"x" * 2048, content_type="text/plain")
+
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("text/plain")

@@ -3,7 +3,7 @@
 import json
 import logging
 
-from api.middleware import JSONLogFormatter
+from rehabinfo.logs import JSONLogFormatter
 
 
 def access_records(caplog):

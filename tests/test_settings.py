@@ -1,33 +1,17 @@
 """The settings module: embedded defaults and a safe production profile."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+import uuid
 
-ROOT = Path(__file__).resolve().parent.parent
+import pytest
+
+from tests.processes import run_manage
+
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x7Qp2Lz9Vw" * 4,
     "DJANGO_ALLOWED_HOSTS": "api.rehabinfo.example",
     "DATABASE_URL": "sqlite:////tmp/rehabinfo-deploy-check.sqlite3",
 }
-
-
-def run_manage(*args, env):
-    clean_env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
-    }
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean_env, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_debug_off_refuses_the_development_secret_key():
@@ -101,3 +85,38 @@ def test_api_speaks_json_only_without_debug():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["rest_framework.renderers.JSONRenderer"]
+
+
+def test_secret_key_can_come_from_a_file(tmp_path):
+    key_file = tmp_path / "secret-key"
+    key_file.write_text("a-secret-key-from-a-mounted-file-" + "p4Rt7Yq1Ze" * 4 + "\n")
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY_FILE": str(key_file)}
+    del env["DJANGO_SECRET_KEY"]
+    code = "from django.conf import settings as s; print(s.SECRET_KEY)"
+
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == key_file.read_text().strip()
+
+
+def test_ensure_database_creates_a_missing_postgresql_database_once():
+    psycopg = pytest.importorskip("psycopg")
+    name = f"rehabinfo_ensure_{uuid.uuid4().hex[:8]}"
+    server = "postgres://postgres@127.0.0.1:5432"
+    try:
+        psycopg.connect(f"{server}/postgres", connect_timeout=2).close()
+    except psycopg.OperationalError:
+        pytest.skip("no PostgreSQL server on 127.0.0.1:5432")
+    env = {"DATABASE_URL": f"{server}/{name}"}
+    try:
+        first = run_manage("ensure_database", env=env)
+        second = run_manage("ensure_database", env=env)
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+    assert first.returncode == 0, first.stderr
+    assert f"Created database '{name}'" in first.stdout
+    assert second.returncode == 0, second.stderr
+    assert f"Database '{name}' exists" in second.stdout

@@ -1,0 +1,41 @@
+"""gunicorn settings for the production profile (`make serve`), from the environment.
+
+Workers are separate processes sharing nothing but PostgreSQL and Redis, so
+any number of them, on any number of hosts, serve the same answers.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get(
+    "GUNICORN_BIND",
+    f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}",
+)
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+
+# A worker silent this long is killed and replaced: requests are bounded.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Recycle workers now and then, so a slow leak never becomes an outage.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = max_requests // 10
+
+# Oversized request lines and headers are refused with a 400 before Django
+# runs; oversized bodies get a 413 from api.middleware.RequestSizeLimitMiddleware.
+limit_request_line = int(os.environ.get("GUNICORN_LIMIT_REQUEST_LINE", "4094"))
+limit_request_fields = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELDS", "100"))
+limit_request_field_size = int(
+    os.environ.get("GUNICORN_LIMIT_REQUEST_FIELD_SIZE", "8190")
+)
+
+# The app writes its own JSON access line per request (api.middleware).
+accesslog = None
+errorlog = "-"
+# Trust X-Forwarded-* only from the load balancer's addresses.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Several instances may run on one host (e.g. `make bench`); none needs the
+# runtime control socket, which would be shared under $HOME.
+control_socket_disable = True
