@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -115,9 +115,11 @@ def now():
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Throttle counters and cached responses never leak between tests."""
-    cache.clear()
+    for alias in ("default", "throttle"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "throttle"):
+        caches[alias].clear()
 
 
 @pytest.fixture

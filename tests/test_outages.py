@@ -5,12 +5,13 @@ port; the machine's shared PostgreSQL and Redis are never stopped.
 """
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import pytest
+
+import api.throttling
+from api.throttling import PartnerRateThrottle, ThrottleCounts
+from tests.processes import run_manage
+
 CLOSED_PORT = 9  # discard: nothing listens there on these machines
 
 REQUEST_SCRIPT = """
@@ -33,20 +34,9 @@ print(json.dumps(results))
 
 
 def run_requests(paths, env):
-    clean_env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c",
-         REQUEST_SCRIPT.format(paths=paths)],
-        cwd=ROOT,
-        env={**clean_env, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )  # fmt: skip
+    result = run_manage(
+        "shell", "--no-imports", "-c", REQUEST_SCRIPT.format(paths=paths), env=env
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr
 
@@ -66,13 +56,8 @@ def test_unreachable_database_is_a_fast_503_problem():
 
 def test_unreachable_redis_still_answers_from_the_database(tmp_path):
     database = f"sqlite:///{tmp_path / 'outage.sqlite3'}"
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database},
-        check=True,
-        timeout=120,
-    )
+    migrated = run_manage("migrate", "-v0", env={"DATABASE_URL": database})
+    assert migrated.returncode == 0, migrated.stderr
     results, stderr = run_requests(
         ["/api/v1/", "/api/v1/topics/", "/api/v1/faqs/", "/readyz"],
         {"DATABASE_URL": database, "REDIS_URL": f"redis://127.0.0.1:{CLOSED_PORT}/0"},
@@ -87,3 +72,44 @@ def test_unreachable_redis_still_answers_from_the_database(tmp_path):
     }
     # Each skipped cache call is logged by django-redis, so the outage shows.
     assert "django_redis" in stderr
+    assert "rate limits count per process" in stderr
+
+
+@pytest.fixture
+def redis_down_for_throttling(settings, monkeypatch):
+    """Throttle counters pointed at a closed port; a fresh per-process fallback."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{CLOSED_PORT}/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        },
+    }
+    monkeypatch.setattr(api.throttling, "throttle_counts", ThrottleCounts())
+    monkeypatch.setattr(PartnerRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    return api.throttling.throttle_counts
+
+
+def test_unreachable_redis_throttles_per_process_with_one_warning(
+    client, db, redis_down_for_throttling, caplog
+):
+    statuses = [client.get("/api/v1/topics/").status_code for _ in range(5)]
+
+    assert statuses == [200, 200, 200, 429, 429]
+    warnings = [r for r in caplog.records if r.name == "api.throttling"]
+    assert [r.levelname for r in warnings] == ["WARNING"]
+    assert "count per process" in warnings[0].getMessage()
+
+
+def test_throttle_tries_the_shared_cache_again_after_the_interval(
+    client, db, redis_down_for_throttling, caplog
+):
+    client.get("/api/v1/topics/")
+    assert redis_down_for_throttling.current() is redis_down_for_throttling.local
+
+    redis_down_for_throttling.shared_down_until = 0.0
+    client.get("/api/v1/topics/")
+
+    warnings = [r for r in caplog.records if r.name == "api.throttling"]
+    assert len(warnings) == 2
