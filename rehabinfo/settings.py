@@ -114,21 +114,44 @@ TEMPLATES = [
     },
 ]
 
+
+def database_from_url(url: str) -> dict:
+    database = dj_database_url.parse(
+        url,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # An unreachable database must fail fast (a 503), not hang the worker.
+        database.setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+            "DATABASE_CONNECT_TIMEOUT", 2
+        )
+    return database
+
+
 # The embedded default keeps its SQLite file in the git-ignored var/ folder.
 LOCAL_DATA_DIR = BASE_DIR / "var"
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{LOCAL_DATA_DIR / 'rehabinfo.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+    "default": database_from_url(
+        os.environ.get("DATABASE_URL")
+        or f"sqlite:///{LOCAL_DATA_DIR / 'rehabinfo.sqlite3'}"
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     LOCAL_DATA_DIR.mkdir(exist_ok=True)
-else:
-    # An unreachable database must fail fast (a 503), not hang the worker.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-        "DATABASE_CONNECT_TIMEOUT", 2
+
+# Optional read replica: public API reads go there (rehabinfo/db_router.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **database_from_url(DATABASE_REPLICA_URL),
+        # Tests read the replica alias through the primary's test database.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["rehabinfo.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("api.response_cache.ResponseCacheMiddleware") + 1,
+        "rehabinfo.db_router.ReplicaReadsMiddleware",
     )
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

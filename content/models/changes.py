@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
@@ -36,8 +36,13 @@ class ContentChange(models.Model):
         )
 
     @classmethod
-    def last_changed_at(cls) -> datetime.datetime | None:
-        return cls.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+    def last_changed_at(cls, using: str = DEFAULT_DB_ALIAS) -> datetime.datetime | None:
+        return (
+            cls.objects.using(using)
+            .filter(pk=1)
+            .values_list("changed_at", flat=True)
+            .first()
+        )
 
 
 def schedule_boundaries(now: datetime.datetime):
@@ -51,7 +56,8 @@ def schedule_boundaries(now: datetime.datetime):
 
     passed, upcoming = [], []
     for model in (Topic, Comparison, FAQ, Resource):
-        bounds = model.objects.aggregate(
+        # The clock is read on the primary: it decides what is fresh.
+        bounds = model.objects.using(DEFAULT_DB_ALIAS).aggregate(
             **{
                 f"{field}_passed": Max(field, filter=Q(**{f"{field}__lte": now}))
                 for field in ("publish_at", "unpublish_at")
@@ -74,7 +80,7 @@ def content_changed_at(now: datetime.datetime) -> datetime.datetime:
     return compute_content_version(now).changed_at
 
 
-VERSION_CACHE_KEY = "content-version:v1"
+VERSION_CACHE_KEY = "content-version:v2"
 
 
 @dataclass(frozen=True)
@@ -83,17 +89,19 @@ class ContentVersion:
 
     changed_at: datetime.datetime
     valid_until: datetime.datetime | None  # the next schedule boundary, if any
+    # The latest editorial change; a read replica that has it is up to date.
+    edited_at: datetime.datetime | None = None
 
     def is_current(self, now: datetime.datetime) -> bool:
         return self.valid_until is None or now < self.valid_until
 
 
 def compute_content_version(now: datetime.datetime) -> ContentVersion:
-    """From the database, in five small aggregate queries."""
+    """From the primary database, in five small aggregate queries."""
     latest_boundary, upcoming = schedule_boundaries(now)
-    candidates = [ContentChange.last_changed_at(), latest_boundary]
-    changed_at = max(filter(None, candidates), default=NEVER_CHANGED)
-    return ContentVersion(changed_at, upcoming)
+    edited_at = ContentChange.last_changed_at()
+    changed_at = max(filter(None, [edited_at, latest_boundary]), default=NEVER_CHANGED)
+    return ContentVersion(changed_at, upcoming, edited_at)
 
 
 def content_version(now: datetime.datetime | None = None) -> ContentVersion:
