@@ -45,7 +45,9 @@ class ConditionalGetMixin:
             f"public, max-age={settings.API_CACHE_MAX_AGE}, "
             f"s-maxage={settings.API_CACHE_S_MAXAGE}"
         )
-        patch_vary_headers(response, ["Accept"])
+        # A shared cache (CDN) must not answer a keyed request from a keyless
+        # entry: the partner's request is counted and throttled per partner.
+        patch_vary_headers(response, ["Accept", "X-Api-Key"])
         return get_conditional_response(
             request, etag=etag, last_modified=int(last_modified), response=response
         )

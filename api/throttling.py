@@ -17,7 +17,7 @@ from django.core import checks
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import RedisError
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from api.models import Partner, RateTier
 
@@ -54,6 +54,14 @@ class ThrottleCounts:
 
 
 throttle_counts = ThrottleCounts()
+
+
+def client_address(request) -> str:
+    """The client's address, past TRUSTED_PROXY_COUNT proxies (DRF's NUM_PROXIES).
+
+    Rate limits and the admin login lockout count by the same address.
+    """
+    return BaseThrottle().get_ident(request)
 
 
 class PartnerRateThrottle(SimpleRateThrottle):

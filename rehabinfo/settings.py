@@ -6,11 +6,13 @@ With no environment set it runs on the embedded default (SQLite under
 ``REDIS_URL``; see the README's "Configuration" table.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 from corsheaders.defaults import default_headers as default_cors_headers
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,6 +74,8 @@ INSTALLED_APPS = [
     "simple_history",
     # Hashing and storage of partner API keys (api.models.PartnerAPIKey).
     "rest_framework_api_key",
+    # Locks the admin login after repeated failures.
+    "axes",
     "content",
     "api",
 ]
@@ -80,6 +84,7 @@ MIDDLEWARE = [
     "api.middleware.RequestLogMiddleware",
     "api.middleware.HeadBodyRemovalMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Static files (admin, API docs) with far-future headers, without a CDN rule.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -94,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which admin user made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rehabinfo.urls"
@@ -185,6 +192,11 @@ else:
         },
     }
 
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out login before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in (
@@ -237,6 +249,37 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# For HTML pages: the admin, the API docs (ReDoc runs a blob: worker) and
+# error pages. Embed widget pages send their own, stricter policy with the
+# partner's frame-ancestors, which this middleware leaves in place.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        # The admin and Swagger UI set inline style attributes.
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    }
+}
+
+# Addresses: how many proxies (CDN, load balancer) add to X-Forwarded-For in
+# front of the app. 0 trusts no header: the socket address is the client.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+
+# Admin login lockout (django-axes): repeated failures for one username from
+# one address lock that pair out for a while; other editors are unaffected.
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # lockouts are still logged as warnings
+AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
 SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
 
 # JSON lines in production (one per request from api.middleware), text in DEBUG.
@@ -285,6 +328,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PartnerRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # Representations are chosen by the Accept header only.
     "URL_FORMAT_OVERRIDE": None,
     "DATETIME_FORMAT": "iso-8601",

@@ -28,6 +28,16 @@ def test_successful_get_carries_validators_and_freshness(client, published_faq, 
     assert "Accept" in response["Vary"]
 
 
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_cdn_keeps_keyed_and_keyless_responses_apart(client, published_faq, url):
+    response = client.get(url)
+    cached = client.get(url)
+
+    assert "X-Api-Key" in response["Vary"]
+    assert cached["X-Cache"] == "hit"
+    assert "X-Api-Key" in cached["Vary"]
+
+
 def test_freshness_is_configurable(client, published_topic, settings):
     settings.API_CACHE_MAX_AGE = 5
     settings.API_CACHE_S_MAXAGE = 600

@@ -1,4 +1,5 @@
-"""Both widgets in a real browser, on a partner page served from another origin.
+"""Pages in a real browser: both widgets on a partner page served from another
+origin, and the API docs and admin under their Content Security Policy.
 
 Debian's Chromium runs headless through Playwright (no browser download).
 Without Chromium the tests skip, unless REHABINFO_REQUIRE_BROWSER is set, as
@@ -12,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from api.models import Partner
@@ -254,3 +256,39 @@ def test_keyed_iframe_loads_on_the_partner_own_site(api, partner_site, browser):
 
     page.frame_locator("#frame").locator("summary").first.wait_for()
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("path", "rendered"),
+    [
+        ("/api/v1/docs/", ".opblock-summary-path"),
+        ("/api/v1/redoc/", "h1:has-text('Rehabinfo API')"),
+        (f"/{settings.ADMIN_PATH}login/", "#id_username"),
+    ],
+)
+def test_pages_render_within_their_content_security_policy(
+    api, browser, path, rendered
+):
+    page = browser.new_page()
+    script_errors, console_errors = [], []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    page.on(
+        "console", lambda m: console_errors.append(m) if m.type == "error" else None
+    )
+    page.goto(api + path)
+
+    page.locator(rendered).first.wait_for()
+    assert script_errors == []
+    # A refused script, style, worker or fetch shows up as a console error.
+    assert [m.text for m in console_errors if not expected_refusal(m)] == []
+
+
+def expected_refusal(message) -> bool:
+    """Console errors the page is meant to cause."""
+    return (
+        # The browser's own favicon request is no part of the page.
+        message.location["url"].endswith("/favicon.ico")
+        # ReDoc's footer logo from its maker's CDN: refused on purpose (no
+        # third-party requests from the docs); ReDoc then hides it.
+        or "https://cdn.redoc.ly/" in message.text
+    )
