@@ -4,14 +4,17 @@ A hit is served before any view, serializer or SQL: the middleware needs only
 the *content version* (when public content last changed, and when the next
 scheduled publish/unpublish time falls), which itself lives in the cache.
 
-Freshness comes from the key, not from expiry: every key contains the
-content version (``content.models.content_version``), so
+Freshness comes from the version, not from expiry: every entry records the
+content version (``content.models.content_version``) it was made under and
+is served only while that version is current, so
 
 - an editor's change (any save or delete, see ``content.signals``) replaces
-  the version once its transaction commits, and every later request looks
-  under new keys;
+  the version once its transaction commits, and every later request misses;
 - a scheduled publish or unpublish time passing makes the cached version
   invalid (``valid_until``), so the next request computes a new one.
+
+The version, the entry's validators and its body are read in one round trip
+(a conditional request, likely a 304, leaves the body out).
 
 Only keyless GET/HEAD requests are served from the cache: partner keys are
 checked, counted and throttled per partner by the views.
@@ -25,14 +28,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from api.problems import problem_response
 from api.throttling import PartnerRateThrottle
 from content.models import ContentVersion, content_version
+from content.models.changes import VERSION_CACHE_KEY
 
-ENTRY_PREFIX = "response:v1:"
+ENTRY_PREFIX = "response:v2:"
 CACHED_PATH_PREFIXES = ("/api/v1/",)
 # Documentation does not depend on content.
 UNCACHED_PATH_PREFIXES = ("/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/")
@@ -40,11 +45,10 @@ UNCACHED_PATH_PREFIXES = ("/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/")
 REPLAYED_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary")
 
 
-def entry_key(request, version: ContentVersion) -> str:
-    """Bounded key: a hash of everything the response depends on."""
+def entry_key(request) -> str:
+    """Bounded key: a hash of everything the response depends on but content."""
     parts = "\n".join(
         [
-            version.changed_at.isoformat(),
             request.get_host(),
             request.scheme,
             request.path,
@@ -67,7 +71,21 @@ def is_cacheable_request(request) -> bool:
     )
 
 
-def replay(request, meta: dict, key: str):
+def current_version(cached) -> ContentVersion:
+    """The version read with the entry, unless it is missing or has expired."""
+    now = timezone.now()
+    if isinstance(cached, ContentVersion) and cached.is_current(now):
+        return cached
+    return content_version(now)
+
+
+def is_conditional(request) -> bool:
+    return "HTTP_IF_NONE_MATCH" in request.META or (
+        "HTTP_IF_MODIFIED_SINCE" in request.META
+    )
+
+
+def replay(request, meta: dict, key: str, body: bytes | None = None):
     """A 304 from the stored validators alone, or the stored body."""
     headers = meta["headers"]
     validator = HttpResponse(status=200)
@@ -81,7 +99,8 @@ def replay(request, meta: dict, key: str):
     )
     if isinstance(conditional, HttpResponseNotModified):
         return conditional
-    body = cache.get(key + ":body")
+    if body is None:
+        body = cache.get(key + ":body")
     if body is None:
         return None
     response = HttpResponse(body, status=200)
@@ -113,24 +132,29 @@ class ResponseCacheMiddleware:
     def __call__(self, request):
         if not settings.RESPONSE_CACHE_ENABLED or not is_cacheable_request(request):
             return self.get_response(request)
+        key = entry_key(request)
+        keys = [VERSION_CACHE_KEY, key]
+        if not is_conditional(request):
+            keys.append(key + ":body")
+        found = cache.get_many(keys)
         try:
-            key = entry_key(request, content_version())
+            version = current_version(found.get(VERSION_CACHE_KEY))
         except DatabaseError:
             # No version without the database: the view answers (with a 503).
             return self.get_response(request)
-        meta = cache.get(key)
-        if meta is not None:
+        meta = found.get(key)
+        if meta is not None and meta.get("version") == version.changed_at:
             refused = throttled(request)
             if refused is not None:
                 return refused
-            cached = replay(request, meta, key)
+            cached = replay(request, meta, key, found.get(key + ":body"))
             if cached is not None:
                 return cached
         response = self.get_response(request)
-        self.store(request, response, key)
+        self.store(request, response, key, version)
         return response
 
-    def store(self, request, response, key: str) -> None:
+    def store(self, request, response, key: str, version: ContentVersion) -> None:
         if (
             request.method != "GET"
             or response.status_code != 200
@@ -146,12 +170,17 @@ class ResponseCacheMiddleware:
         }
         last_modified = response.headers.get("Last-Modified")
         meta = {
+            # The version read before the view ran: an edit committed
+            # meanwhile makes the entry a miss, never a stale hit.
+            "version": version.changed_at,
             "headers": headers,
             "last_modified": parse_http_date_safe(last_modified)
             if last_modified
             else None,
         }
-        timeout = settings.RESPONSE_CACHE_TIMEOUT
-        cache.set(key + ":body", response.content, timeout)
-        cache.set(key, meta, timeout)
+        # Body first: a reader never finds validators without their body.
+        cache.set_many(
+            {key + ":body": response.content, key: meta},
+            settings.RESPONSE_CACHE_TIMEOUT,
+        )
         response.headers["X-Cache"] = "miss"

@@ -15,6 +15,7 @@ from content.models import (
     Section,
     Topic,
 )
+from content.models.changes import VERSION_CACHE_KEY
 from tests.conftest import FROZEN_NOW
 
 TOPIC = "/api/v1/topics/heroin-rehab/"
@@ -56,7 +57,9 @@ def test_conditional_hit_answers_304_without_reading_the_body(
     read = []
     original_get = cache.get
     monkeypatch.setattr(
-        cache, "get", lambda key, *a: read.append(key) or original_get(key, *a)
+        cache,
+        "get",
+        lambda key, *a, **kw: read.append(key) or original_get(key, *a, **kw),
     )
 
     with django_assert_num_queries(0):
@@ -65,6 +68,43 @@ def test_conditional_hit_answers_304_without_reading_the_body(
     assert response.status_code == 304
     assert response.content == b""
     assert not [key for key in read if key.endswith(":body")]
+
+
+def test_hit_reads_version_validators_and_body_in_one_round_trip(
+    client, seed_content, monkeypatch
+):
+    client.get(TOPIC)
+    single_reads, multiple_reads = [], []
+    original_get, original_get_many = cache.get, cache.get_many
+    inside_get_many = False
+
+    def get(key, *args, **kwargs):
+        if not inside_get_many:
+            single_reads.append(key)
+        return original_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        nonlocal inside_get_many
+        multiple_reads.append(keys)
+        # The in-process backend reads key by key; Redis answers one MGET.
+        inside_get_many = True
+        try:
+            return original_get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many = False
+
+    monkeypatch.setattr(cache, "get", get)
+    monkeypatch.setattr(cache, "get_many", get_many)
+
+    response = client.get(TOPIC)
+
+    assert response["X-Cache"] == "hit"
+    assert single_reads == []
+    [keys] = multiple_reads
+    [entry] = [
+        key for key in keys if key.startswith(ENTRY_PREFIX) and key[-5:] != ":body"
+    ]
+    assert set(keys) == {VERSION_CACHE_KEY, entry, entry + ":body"}
 
 
 def test_representations_are_cached_apart(client, seed_content):
