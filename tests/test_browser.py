@@ -214,16 +214,34 @@ def test_script_widget_falls_back_to_a_link_when_the_api_is_down(
     )
 
 
-def test_keyed_iframe_refuses_to_load_on_a_site_the_key_does_not_allow(
-    api, partner_site, browser
-):
+def issue_key(name: str, allowed_origins: str) -> str:
     partner = Partner.objects.create(
-        name="Elsewhere clinic",
+        name=name,
         contact_name="Kim",
-        contact_email="kim@elsewhere.example",
-        allowed_origins="https://elsewhere.example",
+        contact_email="kim@clinic.example",
+        allowed_origins=allowed_origins,
     )
-    _, key = partner.issue_key("site")
+    return partner.issue_key("site")[1]
+
+
+# Keys are issued by fixtures set up before ``browser``: a query made while
+# Playwright runs happens in its greenlet, on a connection no teardown closes.
+
+
+@pytest.fixture
+def key_for_elsewhere(api):
+    return issue_key("Elsewhere clinic", "https://elsewhere.example")
+
+
+@pytest.fixture
+def key_for_partner_site(api, partner_site):
+    return issue_key("Our clinic", partner_site.origin)
+
+
+def test_keyed_iframe_refuses_to_load_on_a_site_the_key_does_not_allow(
+    api, partner_site, key_for_elsewhere, browser
+):
+    key = key_for_elsewhere
     page, errors = open_page(
         browser,
         partner_site.url(
@@ -238,14 +256,10 @@ def test_keyed_iframe_refuses_to_load_on_a_site_the_key_does_not_allow(
     assert any("frame-ancestors" in error or "403" in error for error in errors)
 
 
-def test_keyed_iframe_loads_on_the_partner_own_site(api, partner_site, browser):
-    partner = Partner.objects.create(
-        name="Our clinic",
-        contact_name="Kim",
-        contact_email="kim@clinic.example",
-        allowed_origins=partner_site.origin,
-    )
-    _, key = partner.issue_key("site")
+def test_keyed_iframe_loads_on_the_partner_own_site(
+    api, partner_site, key_for_partner_site, browser
+):
+    key = key_for_partner_site
     page, errors = open_page(
         browser,
         partner_site.url(
