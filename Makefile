@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test seed schema lint format check-migrations ci clean
+.PHONY: run serve test seed schema lint format check-migrations bench ci clean
 
 # The venv is rebuilt whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -67,6 +67,20 @@ format: $(BIN)/.installed
 
 check-migrations: $(BIN)/.installed
 	$(MANAGE) makemigrations --check --dry-run
+
+## bench: the production profile under load, one table of every endpoint (docs/benchmarks.md)
+# Own database (rehabinfo_bench, recreated) and Redis database (14, flushed);
+# wrk comes from Debian. CI runs a smoke: make bench BENCH_SECONDS=2 BENCH_TOPICS=200
+BENCH_TOPICS ?= 10000
+BENCH_SECONDS ?= 10
+BENCH_CONNECTIONS ?= 16
+bench: $(BIN)/.installed
+	@command -v wrk >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null && \
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; }
+	$(BIN)/python -m bench.run --topics $(BENCH_TOPICS) --seconds $(BENCH_SECONDS) \
+		--connections $(BENCH_CONNECTIONS)
 
 ci:
 	bash .ci/run
