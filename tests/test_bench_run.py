@@ -1,0 +1,71 @@
+"""The benchmark runner's own logic: reading wrk, planning load, naming its database."""
+
+from argparse import Namespace
+
+from bench.run import Load, Row, combine, database_url, load_plan, parse_wrk
+
+WRK_OUTPUT = """\
+Running 10s test @ http://127.0.0.1:8701/api/v1/topics/generated-topic-00005/
+  1 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    14.31ms    9.12ms  98.00ms   80.00%
+    Req/Sec     1.37k   120.00     1.60k    70.00%
+  Latency Distribution
+     50%   14.31ms
+     75%   18.00ms
+     90%   25.00ms
+     99%    1.05s
+  13710 requests in 10.00s, 260.00MB read
+  Non-2xx or 3xx responses: 3
+Requests/sec:   1371.00
+Transfer/sec:     26.00MB
+"""
+
+
+def test_bench_parse_wrk_reads_rate_percentiles_and_failures():
+    load = parse_wrk(WRK_OUTPUT)
+
+    assert load == Load(
+        requests=13710,
+        requests_per_second=1371.0,
+        p50_ms=14.31,
+        p99_ms=1050.0,
+        bad_responses=3,
+        socket_errors=0,
+    )
+
+
+def test_bench_parse_wrk_counts_socket_errors():
+    output = WRK_OUTPUT + "  Socket errors: connect 0, read 2, write 0, timeout 5\n"
+
+    assert parse_wrk(output).socket_errors == 7
+
+
+def test_bench_load_plan_loads_a_slow_endpoint_one_request_at_a_time():
+    args = Namespace(seconds=10, connections=16)
+    fast = Row("fast", "cached", "/", seconds_alone=0.02)
+    slow = Row("slow", "uncached", "/", seconds_alone=40.0)
+
+    assert load_plan(fast, args).connections == 16
+    plan = load_plan(slow, args)
+    assert (plan.connections, plan.seconds, plan.warm_up) == (1, 120, False)
+    assert plan.timeout > 40
+
+
+def test_bench_combine_weighs_halves_by_their_time():
+    first = Load(100, 100.0, 10.0, 20.0, 0, 0)  # 1 s
+    second = Load(300, 50.0, 30.0, 40.0, 1, 0)  # 6 s
+
+    combined = combine([first, second])
+
+    assert combined.requests == 400
+    assert combined.requests_per_second == 400 / 7  # not the mean rate, 75
+    assert (combined.p50_ms, combined.p99_ms, combined.bad_responses) == (20, 30, 1)
+
+
+def test_bench_database_url_swaps_only_the_database_name():
+    maintenance = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+    url = database_url(maintenance, "rehabinfo_bench")
+
+    assert url == "postgres://postgres@127.0.0.1:5432/rehabinfo_bench?sslmode=disable"
