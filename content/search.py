@@ -1,17 +1,16 @@
 """One ranked search across topics, comparisons and FAQs.
 
-PostgreSQL uses its full-text search with weights (title over summary over
-body); other databases fall back to a word match scored the same way.
+PostgreSQL matches stored, weighted full-text documents (title over summary
+over body) through a GIN index; other databases fall back to a word match
+scored the same way.
 """
 
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
 from content.models import FAQ, Comparison, Section, Topic
 
@@ -55,28 +54,9 @@ def make_snippet(texts: list[str], words: list[str]) -> str:
     return first[:SNIPPET_LENGTH] + ("…" if len(first) > SNIPPET_LENGTH else "")
 
 
-def section_text():
-    """All section headings and text of the outer topic, as one string."""
-    return Coalesce(
-        Subquery(
-            Section.objects.filter(topic=OuterRef("pk"))
-            .values("topic")
-            .annotate(
-                text=StringAgg(
-                    Concat(
-                        "heading", Value(" "), "body_text", output_field=TextField()
-                    ),
-                    " ",
-                )
-            )
-            .values("text")
-        ),
-        Value(""),
-        output_field=TextField(),
-    )
-
-
 # Searchable text of each kind, by weight; "sections" is the topic's sections.
+# PostgreSQL's stored documents weigh the same fields the same way (their
+# triggers are in content/migrations/0006_search_documents.py).
 FIELDS = {
     "topic": {"A": ["title"], "B": ["summary"], "C": ["body_text", "sections"]},
     "comparison": {
@@ -116,22 +96,15 @@ def title_of(kind: str, obj) -> str:
     return obj.question if kind == "faq" else obj.title
 
 
-def search_postgres(queryset, kind: str, query: str):
-    vector = None
-    for weight, names in FIELDS[kind].items():
-        for name in names:
-            # SearchVector coalesces NULLs itself.
-            expression = section_text() if name == "sections" else name
-            part = SearchVector(expression, weight=weight, config=SEARCH_CONFIG)
-            vector = part if vector is None else vector + part
+def search_postgres(queryset, query: str):
+    """Full-text match on the stored documents, through their GIN index."""
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     weights = [WEIGHTS["C"], WEIGHTS["C"], WEIGHTS["B"], WEIGHTS["A"]]  # D, C, B, A
+    rank = SearchRank(F("search_document__document"), search_query, weights=weights)
     return [
         (obj, obj.rank)
-        for obj in queryset.annotate(
-            document=vector, rank=SearchRank(vector, search_query, weights=weights)
-        )
-        .filter(document=search_query)
+        for obj in queryset.filter(search_document__document=search_query)
+        .annotate(rank=rank)
         .order_by("-rank", "pk")[:MAX_HITS_PER_KIND]
     ]
 
@@ -177,7 +150,7 @@ def search(query: str, now) -> list[SearchHit]:
     hits = []
     for kind, queryset in public_querysets(now).items():
         if connection.vendor == "postgresql":
-            matches = search_postgres(queryset, kind, query)
+            matches = search_postgres(queryset, query)
         else:
             matches = search_word_match(queryset, kind, words)
         for obj, rank in matches:

@@ -7,7 +7,9 @@ assertions hold for both ranking methods.
 import re
 
 import pytest
+from django.db import connection
 
+from content.models import SearchDocument, Section
 from tests.api_factories import (
     API,
     make_faq,
@@ -227,3 +229,54 @@ def test_search_rejects_parameters_it_does_not_define(client, db):
 
     assert response.status_code == 400
     assert [error["field"] for error in response.json()["errors"]] == ["type"]
+
+
+def search_slugs(client, q: str) -> list[str]:
+    response = client.get(f"/api/v1/search/?{query(q=q)}")
+    return [hit["url"].rstrip("/").rsplit("/", 1)[-1] for hit in hits(response)]
+
+
+def test_search_finds_section_text_edited_after_the_topic(client, reviewer):
+    topic = make_topic(reviewer, "aftercare", title="Aftercare")
+    section = Section.objects.create(topic=topic, heading="Support", body="Groups.")
+    assert search_slugs(client, "sponsorship") == []
+
+    section.body = "Many people find sponsorship helps."
+    section.save()
+
+    assert search_slugs(client, "sponsorship") == ["aftercare"]
+
+
+def test_search_forgets_text_of_a_deleted_section(client, reviewer):
+    topic = make_topic(reviewer, "aftercare", title="Aftercare")
+    Section.objects.create(topic=topic, heading="Sponsorship", body="Find one.")
+    assert search_slugs(client, "sponsorship") == ["aftercare"]
+
+    topic.sections.get().delete()
+
+    assert search_slugs(client, "sponsorship") == []
+
+
+def test_search_finds_an_edited_faq_answer(client, reviewer):
+    topic = make_topic(reviewer, "aftercare", title="Aftercare")
+    faq = make_faq(reviewer, topic, "Do groups help?", answer="Often.")
+
+    faq.answer = "Peer sponsorship often helps."
+    faq.save()
+
+    assert search_slugs(client, "sponsorship") == [str(faq.pk)]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="search documents are PostgreSQL's"
+)
+def test_search_documents_follow_their_items_on_postgresql(reviewer):
+    topic = make_topic(reviewer, "aftercare", title="Aftercare")
+    faq = make_faq(reviewer, topic, "Do groups help?", answer="Often.")
+    assert SearchDocument.objects.filter(topic=topic).count() == 1
+    assert SearchDocument.objects.filter(faq=faq).count() == 1
+
+    faq.delete()
+    topic.delete()
+
+    assert not SearchDocument.objects.exists()

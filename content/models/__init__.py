@@ -23,6 +23,7 @@ from .comparison import (
 from .faq import FAQ
 from .publication import PublicationStatus, Publishable, Reviewer
 from .resource import NATIONAL, Region, Resource, ResourceKind
+from .search import SearchDocument
 from .topic import Section, Source, Topic
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "Resource",
     "ResourceKind",
     "Reviewer",
+    "SearchDocument",
     "Section",
     "Source",
     "Topic",
