@@ -19,9 +19,12 @@ worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-# Recycle workers now and then, so a slow leak never becomes an outage.
+# Recycle workers now and then, so a slow leak never becomes an outage. The
+# app is loaded once in the master (it opens no connection at import), so a
+# recycled worker is a cheap fork, not a fresh Django start-up.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 max_requests_jitter = max_requests // 10
+preload_app = True
 
 # Oversized request lines and headers are refused with a 400 before Django
 # runs; oversized bodies get a 413 from api.middleware.RequestSizeLimitMiddleware.
