@@ -323,8 +323,8 @@ REST_FRAMEWORK = {
         "api.filtering.StrictOrderingFilter",
     ],
     # Keyed requests get their partner's tier (PARTNER_RATE_TIERS), keyless ones
-    # the anonymous rate by address. The throttle counts in the default cache:
-    # Redis, shared by all workers, when REDIS_URL is set.
+    # the anonymous rate by address. The throttle counts in the "throttle"
+    # cache: Redis, shared by all workers, when REDIS_URL is set.
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PartnerRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
