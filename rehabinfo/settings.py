@@ -85,8 +85,6 @@ MIDDLEWARE = [
     "api.middleware.HeadBodyRemovalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Static files (admin, API docs) with far-future headers, without a CDN rule.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "api.middleware.RequestSizeLimitMiddleware",
     "api.middleware.VersionLifecycleMiddleware",
@@ -224,6 +222,13 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+if not DEBUG:
+    # Collected static files (admin, API docs) with far-future headers, no CDN
+    # rule needed; in DEBUG, runserver serves the sources itself.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 # Larger bodies are refused unread (413); no endpoint or admin form needs more.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_MAX_BODY_BYTES", 1024 * 1024)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
