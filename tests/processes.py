@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Outages are simulated by pointing settings here: nothing listens on the
+# discard port on these machines, so connections are refused at once.
+CLOSED_PORT = 9
 CONFIGURATION_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "GUNICORN_")
 
 

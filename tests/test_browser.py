@@ -238,17 +238,16 @@ def key_for_partner_site(api, partner_site):
     return issue_key("Our clinic", partner_site.origin)
 
 
+def open_keyed_iframe(browser, api: str, partner_site, key: str):
+    """The partner site's page holding only the iframe widget, with ``key``."""
+    html = partner_page(api, hostile=False, iframe_query=f"?key={key}", script=False)
+    return open_page(browser, partner_site.url("/keyed", html))
+
+
 def test_keyed_iframe_refuses_to_load_on_a_site_the_key_does_not_allow(
     api, partner_site, key_for_elsewhere, browser
 ):
-    key = key_for_elsewhere
-    page, errors = open_page(
-        browser,
-        partner_site.url(
-            "/keyed",
-            partner_page(api, hostile=False, iframe_query=f"?key={key}", script=False),
-        ),
-    )
+    page, errors = open_keyed_iframe(browser, api, partner_site, key_for_elsewhere)
 
     page.wait_for_timeout(1500)
     frame = page.frame_locator("#frame")
@@ -259,14 +258,7 @@ def test_keyed_iframe_refuses_to_load_on_a_site_the_key_does_not_allow(
 def test_keyed_iframe_loads_on_the_partner_own_site(
     api, partner_site, key_for_partner_site, browser
 ):
-    key = key_for_partner_site
-    page, errors = open_page(
-        browser,
-        partner_site.url(
-            "/ours",
-            partner_page(api, hostile=False, iframe_query=f"?key={key}", script=False),
-        ),
-    )
+    page, errors = open_keyed_iframe(browser, api, partner_site, key_for_partner_site)
 
     page.frame_locator("#frame").locator("summary").first.wait_for()
     assert errors == []

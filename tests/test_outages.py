@@ -10,9 +10,7 @@ import pytest
 
 import api.throttling
 from api.throttling import PartnerRateThrottle, ThrottleCounts
-from tests.processes import run_manage
-
-CLOSED_PORT = 9  # discard: nothing listens there on these machines
+from tests.processes import CLOSED_PORT, run_manage
 
 REQUEST_SCRIPT = """
 import json, time

@@ -11,9 +11,8 @@ import shutil
 import pytest
 
 from rehabinfo.db_router import PrimaryReplicaRouter, replica_reads
-from tests.processes import run_manage
+from tests.processes import CLOSED_PORT, run_manage
 
-CLOSED_PORT = 9  # discard: nothing listens there on these machines
 router = PrimaryReplicaRouter()
 
 

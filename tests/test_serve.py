@@ -7,7 +7,6 @@ collects them.
 
 import http.client
 import json
-import os
 import re
 import socket
 import subprocess
@@ -17,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import ROOT, environment, run_manage
+
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 ASSESSMENT = "/api/v1/comparisons/inpatient-vs-outpatient-heroin-rehab/assessment/"
 
@@ -34,11 +34,6 @@ def served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve")
     port = free_port()
     env = {
-        **{
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "GUNICORN_"))
-        },
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "serve-test-secret-" + "k3Jq8Zr2Xw" * 5,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -54,14 +49,12 @@ def served(tmp_path_factory):
         ["seed"],
         ["collectstatic", "--no-input", "-v0"],
     ):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT, env=env, check=True, capture_output=True, timeout=180,
-        )  # fmt: skip
+        result = run_manage(*command, env=env, timeout=180)
+        assert result.returncode == 0, result.stderr
     server = subprocess.Popen(
         [GUNICORN, "--config", "gunicorn.conf.py", "rehabinfo.wsgi"],
         cwd=ROOT,
-        env=env,
+        env=environment(**env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
