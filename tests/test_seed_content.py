@@ -509,22 +509,3 @@ def test_seed_loading_twice_changes_nothing(seed):
 
     assert content_snapshot() == before
     assert history_row_count() == history_before
-
-
-def test_seed_command_loads_into_empty_database(db):
-    call_command("seed", verbosity=0)
-
-    assert Topic.objects.published().count() == 5
-    assert Comparison.objects.filter(slug=COMPARISON_SLUG).exists()
-
-
-def test_seed_command_skips_when_content_exists(seed):
-    Topic.objects.filter(slug="heroin-rehab").update(title="Edited by an editor")
-    before = content_snapshot()
-    out = io.StringIO()
-
-    call_command("seed", stdout=out)
-
-    assert "seed skipped" in out.getvalue()
-    assert content_snapshot() == before
-    assert Topic.objects.get(slug="heroin-rehab").title == "Edited by an editor"
