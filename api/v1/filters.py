@@ -4,6 +4,7 @@ import datetime
 
 import django_filters
 from django.db.models import Q
+from django_filters.constants import EMPTY_VALUES
 
 from content.models import (
     FAQ,
@@ -14,6 +15,26 @@ from content.models import (
     ResourceKind,
     Topic,
 )
+
+
+class PublishedSlugFilter(django_filters.CharFilter):
+    """Items related to the *published* item with this slug.
+
+    The slug is looked up among published items only, so a hidden item's
+    slug answers exactly as a slug that never existed: no filter confirms
+    that a draft exists.
+    """
+
+    def __init__(self, *, model, **kwargs):
+        super().__init__(**kwargs)
+        # Not ``self.model``: django-filter sets that to the filterset's model.
+        self.item_model = model
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        published = self.item_model.objects.published().filter(slug=value)
+        return qs.filter(**{f"{self.field_name}__in": published})
 
 
 class UpdatedSinceFilterSet(django_filters.FilterSet):
@@ -34,8 +55,9 @@ class UpdatedSinceFilterSet(django_filters.FilterSet):
 
 
 class TopicFilter(UpdatedSinceFilterSet):
-    parent = django_filters.CharFilter(
-        field_name="parent__slug",
+    parent = PublishedSlugFilter(
+        model=Topic,
+        field_name="parent",
         help_text="Only sub-topics of the topic with this slug.",
     )
 
@@ -45,8 +67,9 @@ class TopicFilter(UpdatedSinceFilterSet):
 
 
 class ComparisonFilter(UpdatedSinceFilterSet):
-    topic = django_filters.CharFilter(
-        field_name="topic__slug",
+    topic = PublishedSlugFilter(
+        model=Topic,
+        field_name="topic",
         help_text="Only comparisons of the topic with this slug.",
     )
 
@@ -56,11 +79,14 @@ class ComparisonFilter(UpdatedSinceFilterSet):
 
 
 class FAQFilter(UpdatedSinceFilterSet):
-    topic = django_filters.CharFilter(
-        field_name="topic__slug", help_text="Only FAQs of the topic with this slug."
+    topic = PublishedSlugFilter(
+        model=Topic,
+        field_name="topic",
+        help_text="Only FAQs of the topic with this slug.",
     )
-    comparison = django_filters.CharFilter(
-        field_name="comparison__slug",
+    comparison = PublishedSlugFilter(
+        model=Comparison,
+        field_name="comparison",
         help_text="Only FAQs shown with the comparison with this slug.",
     )
 
