@@ -54,3 +54,12 @@ def can_edit_content_with_status(
     history may carry another one.
     """
     return status is None or status in DRAFTING_STATUSES or can_publish(user, model)
+
+
+def can_change_shared(user, row) -> bool:
+    """Whether the user may change or delete a source or reviewer row.
+
+    While a published item shows the row, changing it changes that item's
+    public content, so it takes the right to publish every such item.
+    """
+    return all(can_publish(user, type(item)) for item in row.live_items())

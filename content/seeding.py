@@ -135,4 +135,3 @@ def load_seed(reason: str = SEED_LOADED_REASON, verbosity: int = 0) -> int:
         stored = list(model.objects.filter(pk__in=[i.pk for i in instances]))
         model.history.bulk_history_create(stored, default_change_reason=reason)
     return len(loaded)
-

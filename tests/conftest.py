@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone
@@ -105,6 +106,33 @@ def published_resource(reviewer):
             description="Free, confidential, 24/7.",
         )
     )
+
+
+def member(django_user_model, username: str, group: str):
+    """A staff account in one of the editorial roles (groups)."""
+    user = django_user_model.objects.create_user(
+        username=username, password="unused", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return member(django_user_model, "edith", "Editors")
+
+
+@pytest.fixture
+def publisher(django_user_model):
+    return member(django_user_model, "paul", "Publishers")
+
+
+@pytest.fixture
+def medical_reviewer(django_user_model, reviewer):
+    user = member(django_user_model, "dana", "Medical reviewers")
+    reviewer.user = user
+    reviewer.save()
+    return user
 
 
 @pytest.fixture

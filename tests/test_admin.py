@@ -8,7 +8,6 @@ import datetime
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
@@ -59,14 +58,6 @@ def logged_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def member(django_user_model, username: str, group: str):
-    user = django_user_model.objects.create_user(
-        username=username, password="unused", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 class FormFields(HTMLParser):
@@ -160,24 +151,6 @@ def action(client, model, name: str, *objects):
 
 def message_texts(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return member(django_user_model, "edith", "Editors")
-
-
-@pytest.fixture
-def publisher(django_user_model):
-    return member(django_user_model, "paul", "Publishers")
-
-
-@pytest.fixture
-def medical_reviewer(django_user_model, reviewer):
-    user = member(django_user_model, "dana", "Medical reviewers")
-    reviewer.user = user
-    reviewer.save()
-    return user
 
 
 @pytest.fixture

@@ -142,4 +142,3 @@ def test_seed_reload_refuses_content_added_without_history(seeded):
 
     with pytest.raises(CommandError, match="not in the seed"):
         run_seed("--reload")
-

@@ -1,7 +1,6 @@
 """The seed fixture: both seed articles entered as structured, reviewed content."""
 
 import datetime
-import io
 import re
 
 import pytest

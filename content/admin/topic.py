@@ -8,10 +8,11 @@ from content.admin.workflow import (
     PUBLICATION_COLUMNS,
     PUBLICATION_FIELDSETS,
     EditorialForm,
-    HistoryAdmin,
     PartAdmin,
     PartInline,
     PublishableAdmin,
+    SharedRowAdmin,
+    admin_link,
 )
 from content.editorial import can_edit_content
 from content.models import FAQ, Section, Source, Topic
@@ -88,9 +89,20 @@ class SectionAdmin(PartAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(SharedRowAdmin):
+    fields = ["title", "publisher", "url", "statement"]
     list_display = ["title", "publisher", "url"]
     search_fields = ["title", "publisher", "url", "statement"]
+
+    def get_deleted_objects(self, objs, request):
+        # Citations are many-to-many links, which Django would remove silently.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        citing = [
+            admin_link(item) for source in objs for item in source.showing_items()
+        ]
+        return deleted, counts, perms_needed, [*protected, *citing]
 
 
 @admin.register(FAQ)

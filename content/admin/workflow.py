@@ -20,12 +20,16 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, model_ngettext, unquote
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from content.editorial import (
     DRAFTING_STATUSES,
     REVIEW_FIELDS,
     allowed_statuses,
+    can_change_shared,
     can_edit_content_with_status,
     can_publish,
     can_review,
@@ -416,8 +420,65 @@ class PartAdmin(HistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def admin_link(item) -> str:
+    """“Topic: Heroin rehab (Published)”, linking to the item's admin page."""
+    opts = item._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
+    return format_html(
+        '{}: <a href="{}">{}</a> ({})',
+        capfirst(opts.verbose_name),
+        url,
+        item,
+        item.get_status_display(),
+    )
+
+
+class SharedRowAdmin(HistoryAdmin):
+    """Rows that published items show: cited sources, credited reviewers.
+
+    While a published item shows the row, only those who may publish that
+    item may change or delete it; its page lists where it is shown.
+    """
+
+    shared_fieldset = (
+        "Where it is shown",
+        {
+            "fields": ["shown_on"],
+            "description": "A change here is a change of each of these items. "
+            "While any of them is published, only publishers can change this.",
+        },
+    )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or can_change_shared(request.user, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or can_change_shared(request.user, obj)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "shown_on"]
+
+    def get_fieldsets(self, request, obj=None):
+        return [*super().get_fieldsets(request, obj)[:1], self.shared_fieldset]
+
+    @admin.display(description="shown on")
+    def shown_on(self, obj):
+        items = obj.showing_items() if obj and obj.pk else []
+        if not items:
+            return "Nothing yet."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((admin_link(i),) for i in items)),
+        )
+
+
 @admin.register(Reviewer)
-class ReviewerAdmin(SimpleHistoryAdmin):
+class ReviewerAdmin(SharedRowAdmin):
+    fields = ["name", "credentials", "is_organisation", "user"]
     list_display = ["name", "credentials", "user"]
     list_select_related = ["user"]
     search_fields = ["name", "credentials"]

@@ -41,7 +41,8 @@ class FAQ(RenderedMarkdownMixin, Publishable):
         Comparison,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # Never SET_NULL: an FAQ hidden with its comparison would go public.
+        on_delete=models.PROTECT,
         related_name="faqs",
         help_text="Also show this FAQ with a comparison.",
     )

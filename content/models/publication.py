@@ -21,7 +21,49 @@ class PublicationStatus(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
-class Reviewer(models.Model):
+class SharedByLiveContent(models.Model):
+    """A row that public items show, such as a cited source or a credited reviewer.
+
+    It is part of every item that shows it: a change to one of its
+    ``public_fields`` is recorded as a change of each of those items (their
+    ``updated_at``, and a history record saying why), and while a published
+    item shows it, only those allowed to publish that item may change it
+    (``content.editorial.can_change_shared``).
+    """
+
+    public_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        changed = self.pk is not None and self.public_fields_changed()
+        super().save(*args, **kwargs)
+        if changed:
+            reason = f"{self._meta.verbose_name.capitalize()} “{self}” changed."
+            for item in self.showing_items():
+                item.record_shared_change(reason)
+
+    def public_fields_changed(self) -> bool:
+        stored = (
+            type(self)
+            ._default_manager.filter(pk=self.pk)
+            .values(*self.public_fields)
+            .first()
+        )
+        return stored is None or any(
+            stored[name] != getattr(self, name) for name in self.public_fields
+        )
+
+    def showing_items(self) -> list["Publishable"]:
+        """Every publishable item that shows this row, whatever its status."""
+        raise NotImplementedError
+
+    def live_items(self) -> list["Publishable"]:
+        return [item for item in self.showing_items() if item.is_live]
+
+
+class Reviewer(SharedByLiveContent):
     """A medical reviewer, credited on the content they have reviewed."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -44,12 +86,22 @@ class Reviewer(models.Model):
     )
 
     history = HistoricalRecords()
+    public_fields = ("name", "credentials", "is_organisation")
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    def showing_items(self) -> list["Publishable"]:
+        from content.models import FAQ, Comparison, Resource, Topic
+
+        return [
+            item
+            for model in (Topic, Comparison, FAQ, Resource)
+            for item in model.objects.filter(reviewed_by=self)
+        ]
 
 
 def published_q(now, prefix: str = "") -> models.Q:
@@ -160,6 +212,11 @@ class Publishable(models.Model):
             )
 
     @property
+    def is_live(self) -> bool:
+        """Published, now or on schedule: what it shows is public content."""
+        return self.status == PublicationStatus.PUBLISHED
+
+    @property
     def is_public(self) -> bool:
         return type(self).objects.published().filter(pk=self.pk).exists()
 
@@ -173,6 +230,11 @@ class Publishable(models.Model):
     def permission_name(cls, action: str) -> str:
         """Full permission name for an editorial action: "publish" or "review"."""
         return f"{cls._meta.app_label}.{action}_{cls._meta.model_name}"
+
+    def record_shared_change(self, reason: str) -> None:
+        """Record that a row this item shows (a source, a reviewer) changed."""
+        self._change_reason = reason
+        self.save(update_fields=["updated_at"])
 
     def record_review(self, reviewer: Reviewer, on=None):
         """Record a medical review today and schedule the next one."""

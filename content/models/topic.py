@@ -1,16 +1,29 @@
 from django.db import models
+from django.db.models.deletion import ProtectedError
 from simple_history.models import HistoricalRecords
 
 from .publication import (
     Publishable,
     RenderedMarkdownMixin,
+    SharedByLiveContent,
     markdown_html_field,
     markdown_text_field,
 )
 
 
-class Source(models.Model):
-    """A citation backing the content, e.g. a NIDA research report."""
+class SourceQuerySet(models.QuerySet):
+    def delete(self):
+        for source in self:
+            source.refuse_delete_while_cited()
+        return super().delete()
+
+
+class Source(SharedByLiveContent):
+    """A citation backing the content, e.g. a NIDA research report.
+
+    A cited source cannot be deleted: that would silently change every page
+    citing it. The citation is removed from each page first.
+    """
 
     title = models.CharField(max_length=300)
     publisher = models.CharField(
@@ -22,13 +35,34 @@ class Source(models.Model):
         help_text="The statement of this source that the content relies on, quoted.",
     )
 
+    objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
+    public_fields = ("title", "publisher", "url", "statement")
 
     class Meta:
         ordering = ["publisher", "title"]
 
     def __str__(self):
         return f"{self.publisher}: {self.title}"
+
+    def delete(self, *args, **kwargs):
+        self.refuse_delete_while_cited()
+        return super().delete(*args, **kwargs)
+
+    def showing_items(self) -> list[Publishable]:
+        return [*self.topics.all(), *self.comparisons.all()]
+
+    def refuse_delete_while_cited(self) -> None:
+        citing = self.showing_items()
+        if citing:
+            names = ", ".join(
+                f"{type(item)._meta.verbose_name} “{item}”" for item in citing
+            )
+            raise ProtectedError(
+                f"The source “{self}” is cited by {names}; remove the citation "
+                "from each before deleting the source.",
+                set(citing),
+            )
 
 
 class Topic(RenderedMarkdownMixin, Publishable):
@@ -46,7 +80,8 @@ class Topic(RenderedMarkdownMixin, Publishable):
         "self",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # Sub-topics are moved or deleted first: nothing is unlinked silently.
+        on_delete=models.PROTECT,
         related_name="children",
         help_text="Broader topic this one belongs under, if any.",
     )
