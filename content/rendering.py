@@ -24,6 +24,19 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
+# Only for warnings: the same Markdown, parsed as if raw HTML were allowed.
+_markdown_with_html = MarkdownIt("commonmark", {"html": True}).enable(
+    ["table", "strikethrough"]
+)
+# A link's address scheme, in [text](scheme:...) or <scheme:...>.
+_LINK_SCHEME = re.compile(r"(?:\]\(\s*<?|<)([A-Za-z][A-Za-z0-9+.-]*):")
+_TAG_NAME = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9-]*)")
+MARKDOWN_HELP = (
+    "Markdown: **bold**, *italic*, [a link](https://…), “- ” starts a list "
+    "item, “## ” a heading, a blank line a new paragraph. HTML is not "
+    "allowed: readers would see it as plain text."
+)
+
 _FORMATTING_NEWLINES = re.compile(r">\s*\n\s*<")
 _PARAGRAPH_END = re.compile(r"</(p|h[1-6]|blockquote|pre|ul|ol|table)>|<hr\s*/?>")
 _LINE_END = re.compile(r"</(li|tr)>|<br\s*/?>")
@@ -67,3 +80,34 @@ def render_markdown(markdown: str) -> tuple[str, str]:
     """
     safe_html = sanitise_html(_markdown.render(markdown or "")).strip()
     return safe_html, html_to_text(safe_html)
+
+
+def markdown_warnings(markdown: str) -> list[str]:
+    """What readers will not get as written: raw HTML, links with unsafe addresses.
+
+    The saved text is kept as it is; these are warnings for the editor.
+    """
+    warnings = []
+    tags = []
+    for token in _markdown_with_html.parse(markdown or ""):
+        for part in [token, *(token.children or [])]:
+            if part.type in ("html_inline", "html_block"):
+                tags += _TAG_NAME.findall(part.content)
+    if tags:
+        shown = ", ".join(f"<{tag.lower()}>" for tag in dict.fromkeys(tags))
+        warnings.append(
+            f"HTML ({shown}) is not allowed: readers will see it as plain text. "
+            "Use Markdown instead."
+        )
+    schemes = {
+        scheme.lower()
+        for scheme in _LINK_SCHEME.findall(markdown or "")
+        if scheme.lower() not in ALLOWED_URL_SCHEMES
+    }
+    if schemes:
+        shown = ", ".join(f"{scheme}:" for scheme in sorted(schemes))
+        warnings.append(
+            f"Links to {shown} addresses are removed; only http, https, mailto "
+            "and tel links are kept."
+        )
+    return warnings

@@ -8,6 +8,8 @@ from api import health, problems
 admin.site.site_header = "Rehabinfo editorial admin"
 admin.site.site_title = "Rehabinfo admin"
 admin.site.index_title = "Content"
+# "View site": the public site when there is one, else the API itself.
+admin.site.site_url = settings.PUBLIC_SITE_URL or "/api/v1/"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -22,7 +22,6 @@ from content.models import (
     Criterion,
     CriterionEffect,
     OptionPoint,
-    PublicationStatus,
     Resource,
     Reviewer,
     Section,

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 
 from content.models import FAQ, Comparison, Resource, Section, Topic
-from content.rendering import render_markdown
+from content.rendering import markdown_warnings, render_markdown
 
 HOSTILE_MARKDOWN = [
     "<script>alert(1)</script>",
@@ -112,3 +112,25 @@ def test_rendered_fields_follow_edits_of_the_source(published_topic):
     published_topic.refresh_from_db()
     assert published_topic.body_html == "<p>New <strong>body</strong></p>"
     assert published_topic.body_text == "New body"
+
+
+def test_markdown_warnings_name_raw_html_tags():
+    warnings = markdown_warnings("Hi <script>x</script>\n\n<div>block</div>")
+
+    assert warnings == [
+        "HTML (<script>, <div>) is not allowed: readers will see it as plain "
+        "text. Use Markdown instead."
+    ]
+
+
+def test_markdown_warnings_name_unsafe_link_schemes():
+    warnings = markdown_warnings("[a](javascript:alert(1)) [b](ftp://x) <data:x>")
+
+    assert warnings == [
+        "Links to data:, ftp:, javascript: addresses are removed; only http, "
+        "https, mailto and tel links are kept."
+    ]
+
+
+def test_markdown_warnings_accept_plain_markdown():
+    assert markdown_warnings("**Bold**, a < b, [x](https://a.org) <tel:988>") == []

@@ -12,6 +12,7 @@ from content.models import Resource
 
 @admin.register(Resource)
 class ResourceAdmin(PublishableAdmin):
+    title_field = "name"
     fieldsets = [
         (
             None,

@@ -107,6 +107,7 @@ class SourceAdmin(SharedRowAdmin):
 
 @admin.register(FAQ)
 class FAQAdmin(PublishableAdmin):
+    title_field = "question"
     fieldsets = [
         (None, {"fields": ["topic", "comparison", "position", "question", "answer"]}),
         *PUBLICATION_FIELDSETS,

@@ -20,6 +20,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, model_ngettext, unquote
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Case, When
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -35,6 +36,7 @@ from content.editorial import (
     can_review,
 )
 from content.models import PublicationStatus, Publishable, Reviewer
+from content.rendering import MARKDOWN_HELP, markdown_warnings
 
 # Columns every list of publishable items shows.
 PUBLICATION_COLUMNS = [
@@ -158,7 +160,28 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class MarkdownHelpMixin:
+    """Markdown help beside every rich-text field, in pages and inlines alike."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in getattr(
+            db_field.model, "markdown_fields", ()
+        ):
+            field.help_text = MARKDOWN_HELP
+        return field
+
+
+def warn_about_markdown(request, instances) -> None:
+    """Tell the editor what sanitising will change, field by field; never block."""
+    for instance in instances:
+        for name in getattr(instance, "markdown_fields", ()):
+            for warning in markdown_warnings(getattr(instance, name)):
+                label = capfirst(instance._meta.get_field(name).verbose_name)
+                messages.warning(request, f"“{instance}”, {label}: {warning}")
+
+
+class HistoryAdmin(MarkdownHelpMixin, SimpleHistoryAdmin):
     """History (who, when, what changed) with a revert that obeys the roles.
 
     simple-history's revert view checks only view-or-change permission and
@@ -169,6 +192,15 @@ class HistoryAdmin(SimpleHistoryAdmin):
     form = EditorialForm
     # Addresses typed without a scheme are taken as https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # Long pages (a topic with its sections) need no scrolling to save.
+    save_on_top = True
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        saved = [form.instance]
+        for formset in formsets:
+            saved += [f.instance for f in formset.forms if f.has_changed()]
+        warn_about_markdown(request, saved)
 
     def may_revert(self, request, obj) -> bool:
         return self.has_change_permission(request, obj)
@@ -198,6 +230,8 @@ class PublishableAdmin(HistoryAdmin):
     actions = ["publish", "unpublish", "archive", "mark_reviewed"]
     list_filter = ["status", ReviewFilter]
     history_list_display = ["status"]
+    # Matches in this field rank first when an item is picked by typing.
+    title_field = "title"
     # Prepopulated slugs, offered only where the slug is editable. Not
     # ``prepopulated_fields``: simple-history's revert view reads that
     # attribute as is and fails when the slug is read-only.
@@ -208,6 +242,28 @@ class PublishableAdmin(HistoryAdmin):
         if obj is not None:
             obj._saved_status = obj.status
         return obj
+
+    def view_on_site(self, obj):
+        """The item's API representation, while the public can see it."""
+        return obj.get_absolute_url() if obj.is_public else None
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        term = search_term.strip()
+        if term:
+            # Pickers (autocomplete) keep this order; lists sort by their columns.
+            title = self.title_field
+            queryset = queryset.annotate(
+                title_rank=Case(
+                    When(**{f"{title}__iexact": term}, then=0),
+                    When(**{f"{title}__istartswith": term}, then=1),
+                    When(**{f"{title}__icontains": term}, then=2),
+                    default=3,
+                )
+            ).order_by("title_rank", title, "pk")
+        return queryset, may_have_duplicates
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -347,7 +403,7 @@ class PublishableAdmin(HistoryAdmin):
         )
 
 
-class PartInline:
+class PartInline(MarkdownHelpMixin):
     """Inline parts of a page, editable only while the page's content is.
 
     ``page_path`` leads from the inline's parent object to its page; it is

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -60,6 +61,9 @@ class Comparison(RenderedMarkdownMixin, Publishable):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("v1:comparison-detail", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -67,3 +68,6 @@ class FAQ(RenderedMarkdownMixin, Publishable):
 
     def __str__(self):
         return self.question
+
+    def get_absolute_url(self):
+        return reverse("v1:faq-detail", kwargs={"id": self.pk})

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .publication import (
@@ -126,6 +127,9 @@ class Resource(RenderedMarkdownMixin, Publishable):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("v1:resource-detail", kwargs={"slug": self.slug})
 
     @property
     def keyword_list(self) -> list[str]:

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models.deletion import ProtectedError
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .publication import (
@@ -100,6 +101,9 @@ class Topic(RenderedMarkdownMixin, Publishable):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("v1:topic-detail", kwargs={"slug": self.slug})
 
 
 class Section(RenderedMarkdownMixin, models.Model):
