@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Admin dates and times in the editor's own time zone (stored in UTC).
+    "rehabinfo.timezones.EditorTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which admin user made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",

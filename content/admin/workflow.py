@@ -22,6 +22,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import models
 from django.db.models import Case, When
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
@@ -35,12 +37,12 @@ from content.editorial import (
     can_publish,
     can_review,
 )
-from content.models import PublicationStatus, Publishable, Reviewer
+from content.models import PublicationState, PublicationStatus, Publishable, Reviewer
 from content.rendering import MARKDOWN_HELP, markdown_warnings
 
 # Columns every list of publishable items shows.
 PUBLICATION_COLUMNS = [
-    "status",
+    "state",
     "reviewed_by",
     "last_reviewed_on",
     "next_review_due",
@@ -145,6 +147,21 @@ class ExtraRowsForm(EditorialForm):
         raise NotImplementedError
 
 
+class StateFilter(admin.SimpleListFilter):
+    """Filter by where items really stand for readers: status and schedule."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return PublicationState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in PublicationState.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
 class ReviewFilter(admin.SimpleListFilter):
     title = "medical review"
     parameter_name = "review"
@@ -228,7 +245,7 @@ class PublishableAdmin(HistoryAdmin):
     """Admin for items with a status and a medical review."""
 
     actions = ["publish", "unpublish", "archive", "mark_reviewed"]
-    list_filter = ["status", ReviewFilter]
+    list_filter = [StateFilter, ReviewFilter]
     history_list_display = ["status"]
     # Matches in this field rank first when an item is picked by typing.
     title_field = "title"
@@ -242,6 +259,32 @@ class PublishableAdmin(HistoryAdmin):
         if obj is not None:
             obj._saved_status = obj.status
         return obj
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_live_flag()
+
+    def get_fieldsets(self, request, obj=None):
+        zone = timezone.get_current_timezone_name()
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "description": f"{options['description']} Times are in {zone}.",
+                },
+            )
+            if name == "Publication"
+            else (name, options)
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    @admin.display(description="state")
+    def state(self, obj):
+        state = obj.state()
+        if state == PublicationState.SCHEDULED:
+            when = date_format(timezone.localtime(obj.publish_at), "DATETIME_FORMAT")
+            return f"Scheduled for {when} ({timezone.get_current_timezone_name()})"
+        return state.label
 
     def view_on_site(self, obj):
         """The item's API representation, while the public can see it."""

@@ -21,7 +21,7 @@ from .comparison import (
     PointKind,
 )
 from .faq import FAQ
-from .publication import PublicationStatus, Publishable, Reviewer
+from .publication import PublicationState, PublicationStatus, Publishable, Reviewer
 from .resource import NATIONAL, Region, Resource, ResourceKind
 from .search import SearchDocument
 from .topic import Section, Source, Topic
@@ -41,6 +41,7 @@ __all__ = [
     "Effect",
     "OptionPoint",
     "PointKind",
+    "PublicationState",
     "PublicationStatus",
     "Publishable",
     "Region",

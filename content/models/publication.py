@@ -21,6 +21,18 @@ class PublicationStatus(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+class PublicationState(models.TextChoices):
+    """Where an item really stands for readers now, status and schedule together."""
+
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    SCHEDULED = "scheduled", "Scheduled"
+    LIVE = "live", "Live"
+    NOT_SHOWN = "not_shown", "Published, not shown: a page it belongs to is not live"
+    EXPIRED = "expired", "Expired"
+    ARCHIVED = "archived", "Archived"
+
+
 class SharedByLiveContent(models.Model):
     """A row that public items show, such as a cited source or a credited reviewer.
 
@@ -139,6 +151,28 @@ class PublishableQuerySet(models.QuerySet):
             condition &= published_q(now, prefix=f"{parent}__")
         return self.filter(condition)
 
+    def in_state(self, state: str, now=None):
+        """Items in a ``PublicationState`` at ``now``."""
+        now = now or timezone.now()
+        published = models.Q(status=PublicationStatus.PUBLISHED)
+        if state == PublicationState.SCHEDULED:
+            return self.filter(published, publish_at__gt=now)
+        if state == PublicationState.EXPIRED:
+            return self.filter(published, unpublish_at__lte=now)
+        if state == PublicationState.LIVE:
+            return self.published(now)
+        if state == PublicationState.NOT_SHOWN:
+            return self.filter(published_q(now)).exclude(
+                pk__in=self.published(now).values("pk")
+            )
+        return self.filter(status=state)
+
+    def with_live_flag(self, now=None):
+        """Annotate ``is_live_now``, so ``state()`` costs no query per item."""
+        now = now or timezone.now()
+        live = type(self)(self.model).published(now).filter(pk=models.OuterRef("pk"))
+        return self.annotate(is_live_now=models.Exists(live))
+
     def review_overdue(self, today=None):
         today = today or timezone.localdate()
         return self.filter(next_review_due__lt=today)
@@ -215,6 +249,20 @@ class Publishable(models.Model):
     def is_live(self) -> bool:
         """Published, now or on schedule: what it shows is public content."""
         return self.status == PublicationStatus.PUBLISHED
+
+    def state(self, now=None) -> PublicationState:
+        """The item's ``PublicationState``; ``with_live_flag()`` saves a query."""
+        now = now or timezone.now()
+        if self.status != PublicationStatus.PUBLISHED:
+            return PublicationState(self.status)
+        if self.publish_at and self.publish_at > now:
+            return PublicationState.SCHEDULED
+        if self.unpublish_at and self.unpublish_at <= now:
+            return PublicationState.EXPIRED
+        is_live = getattr(self, "is_live_now", None)
+        if is_live is None:
+            is_live = type(self).objects.published(now).filter(pk=self.pk).exists()
+        return PublicationState.LIVE if is_live else PublicationState.NOT_SHOWN
 
     @property
     def is_public(self) -> bool:
