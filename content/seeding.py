@@ -20,21 +20,22 @@ from django.core.management import call_command
 from django.db import models, transaction
 from django.db.models.fields.related import ManyToManyField
 
-from content.models import ContentChange, SearchDocument
+from content.models import ContentChange, SearchDocument, StigmatisingTerm
 
 SEED_FIXTURE = "seed"
 SEED_FILE = "seed.json"
 SEED_LOADED_REASON = "Loaded from the seed content."
 SEED_RELOADED_REASON = "Reloaded from the seed content."
 SEED_REASONS = (SEED_LOADED_REASON, SEED_RELOADED_REASON)
-# Derived rows, rebuilt from the content: they say nothing about editors' work.
-DERIVED_MODELS = (ContentChange, SearchDocument)
+# Rows that are not content: derived from it (rebuilt on every change) or the
+# editors' settings (wording checks); they say nothing about content held.
+NOT_CONTENT = (ContentChange, SearchDocument, StigmatisingTerm)
 
 
 def content_models() -> Iterator[type[models.Model]]:
     """Every model holding content: items, their parts, and their link tables."""
     for model in apps.get_app_config("content").get_models():
-        if model in DERIVED_MODELS or is_history_model(model):
+        if model in NOT_CONTENT or is_history_model(model):
             continue
         yield model
         for field in model._meta.local_many_to_many:
@@ -58,7 +59,11 @@ def tracked_models() -> Iterator[type[models.Model]]:
 def history_models() -> Iterator[type[models.Model]]:
     """Historical records of items (their many-to-many rows hang off these)."""
     for model in apps.get_app_config("content").get_models():
-        if is_history_model(model) and hasattr(model, "history_change_reason"):
+        if (
+            is_history_model(model)
+            and hasattr(model, "history_change_reason")
+            and model.instance_type not in NOT_CONTENT
+        ):
             yield model
 
 

@@ -23,7 +23,10 @@ ROOT_LOOKUPS = {
 
 
 def touch_root(instance, when) -> None:
-    """Move the parent's ``updated_at`` so ``updated_since`` sees child edits."""
+    """Move the parent's ``updated_at`` so ``updated_since`` sees child edits.
+
+    The parent's reading grade covers its parts' text, so it is graded again.
+    """
     lookup = ROOT_LOOKUPS.get(instance._meta.model_name)
     if lookup is None:
         return
@@ -36,7 +39,8 @@ def touch_root(instance, when) -> None:
         root_ids = related.objects.filter(pk=relation_id).values(field)
     else:
         root_ids = [getattr(instance, path)]
-    root_model.objects.filter(pk__in=root_ids).update(updated_at=when)
+    for root in root_model.objects.filter(pk__in=root_ids):
+        root.refresh_reading_grade(updated_at=when)
 
 
 def content_saved_or_deleted(sender, instance, raw=False, **kwargs):

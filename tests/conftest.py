@@ -83,6 +83,21 @@ def published_comparison(reviewer, published_topic):
 
 
 @pytest.fixture
+def draft_comparison(draft_topic):
+    comparison = Comparison.objects.create(
+        slug="detox-at-home-or-in-clinic",
+        title="Detox at home or in a clinic",
+        topic=draft_topic,
+        summary="Where withdrawal happens.",
+    )
+    for position, (key, name) in enumerate([("home", "At home"), ("clinic", "Clinic")]):
+        ComparisonOption.objects.create(
+            comparison=comparison, position=position, key=key, name=name
+        )
+    return comparison
+
+
+@pytest.fixture
 def published_faq(reviewer, published_topic):
     return FAQ.objects.create(
         **reviewed(

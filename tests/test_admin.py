@@ -166,21 +166,6 @@ def reviewed_draft_topic(reviewer):
     )
 
 
-@pytest.fixture
-def draft_comparison(draft_topic):
-    comparison = Comparison.objects.create(
-        slug="detox-at-home-or-in-clinic",
-        title="Detox at home or in a clinic",
-        topic=draft_topic,
-        summary="Where withdrawal happens.",
-    )
-    for position, (key, name) in enumerate([("home", "At home"), ("clinic", "Clinic")]):
-        ComparisonOption.objects.create(
-            comparison=comparison, position=position, key=key, name=name
-        )
-    return comparison
-
-
 def fill_comparison(comparison, source) -> None:
     """Give a comparison a row of cells, points, and a criterion with an effect."""
     aspect = Aspect.objects.create(comparison=comparison, key="cost", name="Cost")

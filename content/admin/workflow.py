@@ -21,7 +21,9 @@ from django.contrib.admin.utils import flatten_fieldsets, model_ngettext, unquot
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, When
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -37,7 +39,15 @@ from content.editorial import (
     can_publish,
     can_review,
 )
-from content.models import PublicationState, PublicationStatus, Publishable, Reviewer
+from content.language import TARGET_GRADE, reading_grade, stigmatising_terms
+from content.models import (
+    PublicationState,
+    PublicationStatus,
+    Publishable,
+    Reviewer,
+    StigmatisingTerm,
+)
+from content.reader import reader_context
 from content.rendering import MARKDOWN_HELP, markdown_warnings
 
 # Columns every list of publishable items shows.
@@ -49,6 +59,29 @@ PUBLICATION_COLUMNS = [
     "review_is_overdue",
     "updated_at",
 ]
+
+PLAIN_LANGUAGE_FIELDSET = (
+    "Plain language",
+    {
+        "fields": ["plain_language"],
+        "description": "Reading grade and wording of the text as saved, parts "
+        "included. Warnings only: nothing here blocks saving or publishing. "
+        "Terms and their alternatives are kept under “Stigmatising terms”.",
+    },
+)
+
+
+def plain_language_report(item: Publishable) -> dict:
+    """Grade and stigmatising terms of an item's public text, for editors."""
+    text = item.public_text()
+    grade = reading_grade(text)
+    return {
+        "grade": grade,
+        "target": TARGET_GRADE,
+        "above_target": grade is not None and grade > TARGET_GRADE[1],
+        "findings": stigmatising_terms(text, StigmatisingTerm.objects.all()),
+    }
+
 
 PUBLICATION_FIELDSETS = [
     (
@@ -263,9 +296,49 @@ class PublishableAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_live_flag()
 
+    def get_urls(self):
+        opts = self.model._meta
+        preview = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name=f"{opts.app_label}_{opts.model_name}_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        opts = self.model._meta
+        extra_context = {
+            **(extra_context or {}),
+            "preview_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_preview",
+                args=[object_id],
+            ),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def preview_view(self, request, object_id):
+        """The item as readers will see it: rendered, sanitised, with its parts."""
+        item = self.get_object(request, unquote(object_id))
+        if item is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, item):
+            raise PermissionDenied
+        page = reader_context(item)
+        return TemplateResponse(
+            request,
+            "admin/content/preview.html",
+            {
+                **self.admin_site.each_context(request),
+                **page["context"],
+                "opts": self.opts,
+                "state": item.state().label,
+                "reader_template": page["template"],
+            },
+        )
+
     def get_fieldsets(self, request, obj=None):
         zone = timezone.get_current_timezone_name()
-        return [
+        fieldsets = [
             (
                 name,
                 {
@@ -277,6 +350,33 @@ class PublishableAdmin(HistoryAdmin):
             else (name, options)
             for name, options in super().get_fieldsets(request, obj)
         ]
+        return [*fieldsets, PLAIN_LANGUAGE_FIELDSET]
+
+    @admin.display(description="plain language")
+    def plain_language(self, obj):
+        if obj is None or obj.pk is None:
+            return "Shown once the item is saved."
+        return render_to_string(
+            "admin/content/plain_language.html", plain_language_report(obj)
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        item = form.instance
+        report = plain_language_report(item)
+        if report["above_target"]:
+            messages.warning(
+                request,
+                f"“{item}” reads at grade {report['grade']}; plain language is "
+                f"grade {TARGET_GRADE[0]} to {TARGET_GRADE[1]}. Shorter sentences "
+                "and everyday words bring it down.",
+            )
+        for finding in report["findings"]:
+            messages.warning(
+                request,
+                f"“{item}” says “{finding.term}” ({finding.excerpt}); consider "
+                f"{finding.suggestion}.",
+            )
 
     @admin.display(description="state")
     def state(self, obj):
@@ -333,7 +433,7 @@ class PublishableAdmin(HistoryAdmin):
         return super().may_revert(request, obj) and content_editable(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["created_at", "updated_at"]
+        readonly = ["created_at", "updated_at", "plain_language"]
         if not can_review(request.user, self.model):
             readonly += REVIEW_FIELDS
         if obj is not None and not content_editable(request.user, obj):
@@ -573,6 +673,13 @@ class SharedRowAdmin(HistoryAdmin):
             "<ul>{}</ul>",
             format_html_join("", "<li>{}</li>", ((admin_link(i),) for i in items)),
         )
+
+
+@admin.register(StigmatisingTerm)
+class StigmatisingTermAdmin(HistoryAdmin):
+    fields = ["term", "suggestion", "allowed_in"]
+    list_display = ["term", "suggestion"]
+    search_fields = ["term", "suggestion", "allowed_in"]
 
 
 @admin.register(Reviewer)

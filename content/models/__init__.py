@@ -21,6 +21,7 @@ from .comparison import (
     PointKind,
 )
 from .faq import FAQ
+from .language import StigmatisingTerm
 from .publication import PublicationState, PublicationStatus, Publishable, Reviewer
 from .resource import NATIONAL, Region, Resource, ResourceKind
 from .search import SearchDocument
@@ -49,6 +50,7 @@ __all__ = [
     "ResourceKind",
     "Reviewer",
     "SearchDocument",
+    "StigmatisingTerm",
     "Section",
     "Source",
     "Topic",

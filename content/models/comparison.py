@@ -65,6 +65,27 @@ class Comparison(RenderedMarkdownMixin, Publishable):
     def get_absolute_url(self):
         return reverse("v1:comparison-detail", kwargs={"slug": self.slug})
 
+    def public_text_parts(self) -> list[str]:
+        parts = [
+            self.title,
+            self.summary,
+            self.introduction_text,
+            self.conclusion_text,
+        ]
+        if self.pk:
+            for option in self.options.all():
+                parts += [option.summary, option.favoured_lead, option.required_lead]
+                parts += [point.text for point in option.points.all()]
+            parts += AspectCell.objects.filter(aspect__comparison=self).values_list(
+                "text", flat=True
+            )
+            for criterion in self.criteria.all():
+                parts += [criterion.question, criterion.help_text]
+            parts += CriterionEffect.objects.filter(
+                criterion__comparison=self
+            ).values_list("reason", flat=True)
+        return parts
+
     def clean(self):
         super().clean()
         if (

@@ -71,3 +71,6 @@ class FAQ(RenderedMarkdownMixin, Publishable):
 
     def get_absolute_url(self):
         return reverse("v1:faq-detail", kwargs={"id": self.pk})
+
+    def public_text_parts(self) -> list[str]:
+        return [self.question, self.answer_text]

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from content.language import reading_grade
 from content.rendering import render_markdown
 
 # Medical content is re-reviewed yearly unless a reviewer sets another date.
@@ -216,6 +217,14 @@ class Publishable(models.Model):
         blank=True,
         help_text="When the content should be reviewed again.",
     )
+    reading_grade = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="US school grade needed to read the item's public text "
+        "(Flesch-Kincaid); plain language is 6 to 8. Null when the text is too "
+        "short to grade.",
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -229,6 +238,13 @@ class Publishable(models.Model):
                 name="%(app_label)s_%(class)s_publish_before_unpublish",
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        self.reading_grade = reading_grade(self.public_text())
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "reading_grade"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -278,6 +294,19 @@ class Publishable(models.Model):
     def permission_name(cls, action: str) -> str:
         """Full permission name for an editorial action: "publish" or "review"."""
         return f"{cls._meta.app_label}.{action}_{cls._meta.model_name}"
+
+    def public_text(self) -> str:
+        """Everything readers read of the item, parts included, as plain text."""
+        return "\n".join(filter(None, self.public_text_parts()))
+
+    def public_text_parts(self) -> list[str]:
+        raise NotImplementedError
+
+    def refresh_reading_grade(self, **also) -> None:
+        """Store the grade after a part changed, with no save() of the item."""
+        type(self)._default_manager.filter(pk=self.pk).update(
+            reading_grade=reading_grade(self.public_text()), **also
+        )
 
     def record_shared_change(self, reason: str) -> None:
         """Record that a row this item shows (a source, a reviewer) changed."""

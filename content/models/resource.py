@@ -131,6 +131,9 @@ class Resource(RenderedMarkdownMixin, Publishable):
     def get_absolute_url(self):
         return reverse("v1:resource-detail", kwargs={"slug": self.slug})
 
+    def public_text_parts(self) -> list[str]:
+        return [self.description_text, self.availability]
+
     @property
     def keyword_list(self) -> list[str]:
         return [word.strip() for word in self.keywords.split(",") if word.strip()]

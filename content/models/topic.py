@@ -105,6 +105,13 @@ class Topic(RenderedMarkdownMixin, Publishable):
     def get_absolute_url(self):
         return reverse("v1:topic-detail", kwargs={"slug": self.slug})
 
+    def public_text_parts(self) -> list[str]:
+        parts = [self.title, self.summary, self.body_text]
+        if self.pk:
+            for section in self.sections.all():
+                parts += [section.heading, section.body_text]
+        return parts
+
 
 class Section(RenderedMarkdownMixin, models.Model):
     """An ordered part of a topic page: a heading and its text.
