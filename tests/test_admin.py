@@ -117,11 +117,14 @@ class FormFields(HTMLParser):
             self.textarea = None
 
 
-def form_data(response) -> dict[str, list[str]]:
+def form_data(response, reason: str = "Edited in a test") -> dict[str, list[str]]:
+    """The form as a browser would post it, with the reason an editor types."""
     assert response.status_code == 200
     parser = FormFields()
     parser.feed(response.content.decode())
     assert parser.data, "no admin form found"
+    if parser.data.get("change_reason") == [""]:
+        parser.data["change_reason"] = [reason]
     return parser.data
 
 
@@ -431,7 +434,11 @@ def test_topic_history_records_who_changed_what(editor, draft_topic):
     newest = history_page.context["page_obj"][0]
     assert newest.history_user == editor
     assert newest.history_delta_changes == [
-        {"field": "Title", "old": "Draft topic", "new": "Draft topic, renamed"}
+        {
+            "field": "Title",
+            "old": "Draft <del>topic</del>",
+            "new": "Draft <ins>topic, renamed</ins>",
+        }
     ]
 
 

@@ -21,6 +21,7 @@ from django.contrib.admin.utils import flatten_fieldsets, model_ngettext, unquot
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, When
+from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,7 +30,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
+from content.diffs import word_diff
 from content.editorial import (
     DRAFTING_STATUSES,
     REVIEW_FIELDS,
@@ -159,6 +162,38 @@ class EditorialForm(forms.ModelForm):
         super().add_error(field, error)
 
 
+# simple-history stores the reason in a 100-character column.
+REASON_MAX_LENGTH = 100
+REASON_FIELDSET = (
+    "Reason for this change",
+    {
+        "fields": ["change_reason"],
+        "description": "Recorded with this version in the history, for "
+        "reviewers and auditors.",
+    },
+)
+
+
+class ChangeReasonForm(EditorialForm):
+    """The item's form with the reason for the change, required once it exists."""
+
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        help_text="For example “Fix the dosage typo” or “Add SAMHSA 2026 figures”.",
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk and not cleaned_data.get("change_reason", "").strip():
+            self.add_error(
+                "change_reason",
+                "Say why you are changing it: the reason is kept in the history.",
+            )
+        return cleaned_data
+
+
 class ExtraRowsForm(EditorialForm):
     """Form whose extra fields edit rows of another model, saved after its own."""
 
@@ -231,6 +266,18 @@ def warn_about_markdown(request, instances) -> None:
                 messages.warning(request, f"“{instance}”, {label}: {warning}")
 
 
+class WordDiffContextHelper(HistoricalRecordContextHelper):
+    """History changes as word-level differences of the full text, never cut."""
+
+    def stringify_delta_change_values(self, change, old, new):
+        def text(value) -> str:
+            if isinstance(value, list):
+                return ", ".join(map(str, value))
+            return "" if value is None else str(value)
+
+        return word_diff(text(old), text(new))
+
+
 class HistoryAdmin(MarkdownHelpMixin, SimpleHistoryAdmin):
     """History (who, when, what changed) with a revert that obeys the roles.
 
@@ -239,11 +286,82 @@ class HistoryAdmin(MarkdownHelpMixin, SimpleHistoryAdmin):
     item as it is now, or to add it again if it was deleted.
     """
 
-    form = EditorialForm
+    form = ChangeReasonForm
+    object_history_template = "admin/content/object_history.html"
     # Addresses typed without a scheme are taken as https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Long pages (a topic with its sections) need no scrolling to save.
     save_on_top = True
+
+    def content_fieldsets(self, request, obj=None):
+        return super().get_fieldsets(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(self.content_fieldsets(request, obj))
+        if obj is not None and obj.pk and self.has_change_permission(request, obj):
+            fieldsets.append(REASON_FIELDSET)
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason", "").strip()
+        reverted = getattr(request, "reverting_to", None)
+        if reverted is not None:
+            when = date_format(
+                timezone.localtime(reverted.history_date), "DATETIME_FORMAT"
+            )
+            reason = f"Reverted to the version of {when}: {reason}"
+        obj._change_reason = (reason or "Created.")[:REASON_MAX_LENGTH]
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        # The page's parts are recorded with the page's reason.
+        reason = getattr(form.instance, "_change_reason", None)
+        for part_form in formset.forms:
+            part_form.instance._change_reason = reason
+        super().save_formset(request, form, formset, change)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return WordDiffContextHelper(self.model, historical_record)
+
+    def get_urls(self):
+        opts = self.model._meta
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.history_compare_view),
+            name=f"{opts.app_label}_{opts.model_name}_history_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def history_compare_view(self, request, object_id):
+        """Word-level differences between any two versions of the item."""
+        history = self.model.history.filter(
+            **{self.model._meta.pk.attname: unquote(object_id)}
+        )
+        try:
+            older = history.get(history_id=request.GET.get("from"))
+            newer = history.get(history_id=request.GET.get("to"))
+        except (ValueError, history.model.DoesNotExist):
+            return HttpResponseBadRequest("Choose two versions of this item.")
+        if not self.has_view_history_or_change_history_permission(
+            request, newer.instance
+        ):
+            raise PermissionDenied
+        if older.history_date > newer.history_date:
+            older, newer = newer, older
+        helper = WordDiffContextHelper(self.model, newer)
+        return TemplateResponse(
+            request,
+            "admin/content/history_compare.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "object_id": object_id,
+                "item": newer.instance,
+                "older": older,
+                "newer": newer,
+                "changes": helper.context_for_delta_changes(newer.diff_against(older)),
+            },
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -261,6 +379,8 @@ class HistoryAdmin(MarkdownHelpMixin, SimpleHistoryAdmin):
         )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A revert is recorded as one, naming the version it restores.
+        request.reverting_to = self.model.history.filter(history_id=version_id).first()
         if request.method == "POST":
             current = self.get_object(request, unquote(object_id))
             if current is None:
@@ -336,7 +456,7 @@ class PublishableAdmin(HistoryAdmin):
             },
         )
 
-    def get_fieldsets(self, request, obj=None):
+    def content_fieldsets(self, request, obj=None):
         zone = timezone.get_current_timezone_name()
         fieldsets = [
             (
@@ -348,7 +468,7 @@ class PublishableAdmin(HistoryAdmin):
             )
             if name == "Publication"
             else (name, options)
-            for name, options in super().get_fieldsets(request, obj)
+            for name, options in super().content_fieldsets(request, obj)
         ]
         return [*fieldsets, PLAIN_LANGUAGE_FIELDSET]
 
@@ -474,6 +594,7 @@ class PublishableAdmin(HistoryAdmin):
             except ValidationError as error:
                 refused.append(f"“{item}”: {' '.join(error.messages)}")
                 continue
+            item._change_reason = "Published."
             item.save()
             self.log_change(request, item, "Published.")
             published += 1
@@ -508,6 +629,7 @@ class PublishableAdmin(HistoryAdmin):
         count = 0
         for item in queryset:
             item.status = status
+            item._change_reason = f"{done}."
             item.save(update_fields=["status", "updated_at"])
             self.log_change(request, item, f"{done}.")
             count += 1
@@ -535,6 +657,7 @@ class PublishableAdmin(HistoryAdmin):
         count = 0
         for item in queryset:
             item.record_review(reviewer)
+            item._change_reason = f"Marked reviewed by {reviewer}."[:REASON_MAX_LENGTH]
             item.save(update_fields=[*REVIEW_FIELDS, "updated_at"])
             self.log_change(request, item, f"Marked reviewed by {reviewer}.")
             count += 1
@@ -661,8 +784,8 @@ class SharedRowAdmin(HistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "shown_on"]
 
-    def get_fieldsets(self, request, obj=None):
-        return [*super().get_fieldsets(request, obj)[:1], self.shared_fieldset]
+    def content_fieldsets(self, request, obj=None):
+        return [*super().content_fieldsets(request, obj), self.shared_fieldset]
 
     @admin.display(description="shown on")
     def shown_on(self, obj):
