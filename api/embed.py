@@ -26,6 +26,7 @@ from api.caching import strong_etag
 from api.partners import PartnerKeyError, record_usage, resolve_partner
 from content.models import FAQ, NATIONAL, Comparison, Resource, ResourceKind, Topic
 
+EMBED_PATH_PREFIX = "/embed/"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "embed"
 THEMES = ("light", "dark", "auto")
 EMBED_PARAMETERS = {"theme", "compact", "key"}

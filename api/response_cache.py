@@ -18,11 +18,14 @@ The version, the entry's validators and its body are read in one round trip
 
 Only keyless GET/HEAD requests are served from the cache: partner keys are
 checked, counted and throttled per partner by the views.
+
+While the database is unreachable, entries made under the current version
+are still served; when the cache has lost the version too, the last version
+this process saw stands in for it (``last_known_version``). Any other
+request is answered 503 at once, without a second attempt to connect.
 """
 
 import hashlib
-import math
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,10 +35,14 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from api.problems import problem_response
-from api.throttling import PartnerRateThrottle
-from content.models import ContentVersion, content_version
-from content.models.changes import VERSION_CACHE_KEY
+from api.problems import database_unavailable, error_response
+from api.throttling import rate_limit_retry_after
+from content.models import ContentVersion
+from content.models.changes import (
+    VERSION_CACHE_KEY,
+    current_content_version,
+    last_known_version,
+)
 
 ENTRY_PREFIX = "response:v2:"
 CACHED_PATH_PREFIXES = ("/api/v1/",)
@@ -71,14 +78,6 @@ def is_cacheable_request(request) -> bool:
     )
 
 
-def current_version(cached) -> ContentVersion:
-    """The version read with the entry, unless it is missing or has expired."""
-    now = timezone.now()
-    if isinstance(cached, ContentVersion) and cached.is_current(now):
-        return cached
-    return content_version(now)
-
-
 def is_conditional(request) -> bool:
     return "HTTP_IF_NONE_MATCH" in request.META or (
         "HTTP_IF_MODIFIED_SINCE" in request.META
@@ -112,15 +111,12 @@ def replay(request, meta: dict, key: str, body: bytes | None = None):
 
 def throttled(request) -> HttpResponse | None:
     """The anonymous rate limit applies to cache hits too (no SQL involved)."""
-    throttle = PartnerRateThrottle()
-    caller = SimpleNamespace(auth=None, META=request.META, headers=request.headers)
-    if throttle.allow_request(caller, None):
+    retry_after = rate_limit_retry_after(request)
+    if retry_after is None:
         return None
-    wait = throttle.wait()
-    response = problem_response(429, "Request was throttled.")
-    if wait is not None:
-        response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
-    return response
+    return error_response(
+        request, 429, "Request was throttled.", retry_after=retry_after
+    )
 
 
 class ResponseCacheMiddleware:
@@ -137,19 +133,28 @@ class ResponseCacheMiddleware:
         if not is_conditional(request):
             keys.append(key + ":body")
         found = cache.get_many(keys)
+        now = timezone.now()
+        database_error = None
         try:
-            version = current_version(found.get(VERSION_CACHE_KEY))
-        except DatabaseError:
-            # No version without the database: the view answers (with a 503).
-            return self.get_response(request)
+            version = current_content_version(found.get(VERSION_CACHE_KEY), now)
+        except DatabaseError as error:
+            database_error = error
+            version = last_known_version(now)
         meta = found.get(key)
-        if meta is not None and meta.get("version") == version.changed_at:
+        if (
+            version is not None
+            and meta is not None
+            and meta.get("version") == version.changed_at
+        ):
             refused = throttled(request)
             if refused is not None:
                 return refused
             cached = replay(request, meta, key, found.get(key + ":body"))
             if cached is not None:
                 return cached
+        if database_error is not None:
+            # The view would only try to connect again: one attempt per request.
+            return database_unavailable(request, database_error)
         response = self.get_response(request)
         self.store(request, response, key, version)
         return response

@@ -111,8 +111,15 @@ def content_version(now: datetime.datetime | None = None) -> ContentVersion:
     publish/unpublish time passes, and replaced after every editorial change.
     """
     now = now or timezone.now()
-    cached = cache.get(VERSION_CACHE_KEY)
+    return current_content_version(cache.get(VERSION_CACHE_KEY), now)
+
+
+def current_content_version(cached, now: datetime.datetime) -> ContentVersion:
+    """``cached`` (the version the caller read from the cache) if it is current,
+    else the version computed from the database, which is then cached."""
+    global last_seen_version
     if isinstance(cached, ContentVersion) and cached.is_current(now):
+        last_seen_version = cached
         return cached
     version = compute_content_version(now)
     current = cache.get(VERSION_CACHE_KEY)
@@ -123,7 +130,28 @@ def content_version(now: datetime.datetime | None = None) -> ContentVersion:
         or current.changed_at < version.changed_at
     ):
         cache.set(VERSION_CACHE_KEY, version, timeout=None)
+    last_seen_version = version
     return version
+
+
+# The version this process last read or computed, for when neither the cache
+# nor the database can say (see last_known_version).
+last_seen_version: ContentVersion | None = None
+
+
+def last_known_version(now: datetime.datetime) -> ContentVersion | None:
+    """The version this process last saw, while no schedule boundary has passed.
+
+    For when the cache has lost the version and the database cannot be
+    reached: nothing can be edited without the database, so what was current
+    when this process last looked still is, until a scheduled publish or
+    unpublish time passes. Every request looks, so only an edit committed in
+    the moments between a worker's last request and the outage is unseen.
+    """
+    version = last_seen_version
+    if version is not None and version.is_current(now):
+        return version
+    return None
 
 
 def publish_content_version() -> None:
