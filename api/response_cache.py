@@ -16,8 +16,9 @@ is served only while that version is current, so
 The version, the entry's validators and its body are read in one round trip
 (a conditional request, likely a 304, leaves the body out).
 
-Only keyless GET/HEAD requests are served from the cache: partner keys are
-checked, counted and throttled per partner by the views.
+Only keyless GET/HEAD requests are served from the cache (the API and the
+widget pages): partner keys are checked, counted and throttled per partner by
+the views, and a keyed widget page is framed only by its partner's sites.
 
 While the database is unreachable, entries made under the current version
 are still served; when the cache has lost the version too, the last version
@@ -45,11 +46,24 @@ from content.models.changes import (
 )
 
 ENTRY_PREFIX = "response:v2:"
-CACHED_PATH_PREFIXES = ("/api/v1/",)
-# Documentation does not depend on content.
-UNCACHED_PATH_PREFIXES = ("/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/")
-# Response headers that belong to the representation and are replayed on a hit.
-REPLAYED_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary")
+CACHED_PATH_PREFIXES = ("/api/v1/", "/embed/v1/")
+# Documentation and the widget script do not depend on content.
+UNCACHED_PATH_PREFIXES = (
+    "/api/v1/schema/",
+    "/api/v1/docs/",
+    "/api/v1/redoc/",
+    "/embed/v1/faqs.js",
+)
+# Response headers that belong to the representation and are replayed on a
+# hit (widget pages carry their own Content-Security-Policy).
+REPLAYED_HEADERS = (
+    "Content-Type",
+    "ETag",
+    "Last-Modified",
+    "Cache-Control",
+    "Vary",
+    "Content-Security-Policy",
+)
 
 
 def entry_key(request) -> str:
