@@ -11,7 +11,9 @@ is served only while that version is current, so
 - an editor's change (any save or delete, see ``content.signals``) replaces
   the version once its transaction commits, and every later request misses;
 - a scheduled publish or unpublish time passing makes the cached version
-  invalid (``valid_until``), so the next request computes a new one.
+  invalid (``valid_until``), so the next request computes a new one;
+- an edit made while the cache was unreachable shows within a minute, when
+  the cached version expires (``VERSION_CACHE_TIMEOUT``).
 
 The version, the entry's validators and its body are read in one round trip
 (a conditional request, likely a 304, leaves the body out).

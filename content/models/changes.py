@@ -81,6 +81,10 @@ def content_changed_at(now: datetime.datetime) -> datetime.datetime:
 
 
 VERSION_CACHE_KEY = "content-version:v2"
+# An edit made while the shared cache is unreachable cannot replace the cached
+# version; this bounds how long the old one can outlive the outage (a CDN
+# already serves up to s-maxage, 300 s, after any edit).
+VERSION_CACHE_TIMEOUT = 60
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ def current_content_version(cached, now: datetime.datetime) -> ContentVersion:
         or not current.is_current(now)
         or current.changed_at < version.changed_at
     ):
-        cache.set(VERSION_CACHE_KEY, version, timeout=None)
+        cache.set(VERSION_CACHE_KEY, version, timeout=VERSION_CACHE_TIMEOUT)
     last_seen_version = version
     return version
 
@@ -165,6 +169,6 @@ def publish_content_version() -> None:
 
     def publish():
         version = compute_content_version(timezone.now())
-        cache.set(VERSION_CACHE_KEY, version, timeout=None)
+        cache.set(VERSION_CACHE_KEY, version, timeout=VERSION_CACHE_TIMEOUT)
 
     transaction.on_commit(publish, robust=True)
