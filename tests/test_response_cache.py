@@ -32,6 +32,7 @@ FAMILIES = [
     "/api/v1/faqs/",
     "/api/v1/resources/",
     "/api/v1/search/?q=rehab",
+    "/embed/v1/topics/heroin-rehab/faqs/",
 ]
 
 
