@@ -7,6 +7,11 @@ without a key, and only by the partner's own origins when a ``key`` is given;
 every other page of the site keeps refusing to be framed.
 ``/embed/v1/faqs.js`` renders the same list into a Shadow DOM on the
 partner's page.
+
+The pages have the API's rate limits (a keyed widget counts against its
+partner's tier, a keyless one against the anonymous rate of its reader's
+address) and, without a key, are served from the response cache
+(``api.response_cache``) like the API.
 """
 
 import base64
@@ -22,10 +27,12 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from api.caching import strong_etag
+from api.caching import public_freshness, strong_etag
 from api.partners import PartnerKeyError, record_usage, resolve_partner
+from api.throttling import rate_limit_retry_after
 from content.models import FAQ, NATIONAL, Comparison, Resource, ResourceKind, Topic
 
+EMBED_PATH_PREFIX = "/embed/"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "embed"
 THEMES = ("light", "dark", "auto")
 EMBED_PARAMETERS = {"theme", "compact", "key"}
@@ -89,6 +96,19 @@ def faq_widget(request, page, faqs, attribution_url: str):
             request, error.status, "Widget unavailable", error.detail, "'none'"
         )
     ancestors = " ".join(partner.allowed_origin_list) if partner else "*"
+    if partner:
+        record_usage(partner, "embed")
+    retry_after = rate_limit_retry_after(request, partner)
+    if retry_after is not None:
+        page = error_page(
+            request,
+            429,
+            "Too many requests",
+            "This widget was asked for too often; try again shortly.",
+            ancestors or "'none'",
+        )
+        page.headers["Retry-After"] = str(retry_after)
+        return page
     options, problem = parse_options(request)
     if problem:
         return error_page(
@@ -98,8 +118,6 @@ def faq_widget(request, page, faqs, attribution_url: str):
         return error_page(
             request, 404, "Not found", "No published page here.", ancestors
         )
-    if partner:
-        record_usage(partner, "embed")
     css = widget_css()
     help_lines = Resource.objects.published().filter(
         region=NATIONAL, kind__in=HELP_LINE_KINDS
@@ -120,11 +138,8 @@ def faq_widget(request, page, faqs, attribution_url: str):
     response.headers["Content-Security-Policy"] = content_security_policy(
         ancestors or "'none'", style_hash("body{margin:0}" + css)
     )
-    response.headers["Cache-Control"] = (
-        f"public, max-age={settings.API_CACHE_MAX_AGE}, "
-        f"s-maxage={settings.API_CACHE_S_MAXAGE}"
-    )
-    return response
+    # Keyed pages differ by their URL (?key=), so nothing else varies.
+    return public_freshness(request, response, vary=[])
 
 
 @require_safe

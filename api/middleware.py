@@ -1,4 +1,5 @@
-"""Request-level middleware: version lifecycle headers, body size limit, access log."""
+"""Request-level middleware: version lifecycle headers, body size limit, database
+outages, access log."""
 
 import datetime
 import logging
@@ -8,10 +9,11 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, DataError
 from django.http import HttpResponse
 from django.utils.http import http_date
 
-from api.problems import is_api_request, problem_response
+from api.problems import database_unavailable, is_api_request, problem_response
 
 
 def parse_day(name: str, value: str) -> datetime.datetime | None:
@@ -92,6 +94,28 @@ class RequestSizeLimitMiddleware:
                 return problem_response(413, detail)
             return HttpResponse(detail, status=413, content_type="text/plain")
         return self.get_response(request)
+
+
+class DatabaseOutageMiddleware:
+    """A view that cannot reach the database answers 503 with Retry-After, not 500.
+
+    DRF views answer their own (``api.problems.exception_handler``); this
+    covers the rest, such as the widget pages, in their own format.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        # A value the database refused is the request's fault, not an outage.
+        if isinstance(exception, DatabaseError) and not isinstance(
+            exception, DataError
+        ):
+            return database_unavailable(request, exception)
+        return None
 
 
 REQUEST_ID_HEADER = "X-Request-ID"

@@ -1,18 +1,27 @@
 """RFC 9457 problem details: the one shape of every error under /api/."""
 
 import logging
+import math
+import threading
+import time
 from http import HTTPStatus
 
 from django.db import DatabaseError, DataError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from api.embed import EMBED_PATH_PREFIX, error_page
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 DATABASE_RETRY_AFTER_SECONDS = 5
+DATABASE_UNAVAILABLE = "The content database is unavailable; try again shortly."
+# While the database is down, its failures are logged once per interval, not
+# once per request (the access log still has every 503).
+DATABASE_OUTAGE_LOG_INTERVAL = 10.0
 API_PATH_PREFIX = "/api/"
 
 logger = logging.getLogger(__name__)
@@ -64,10 +73,10 @@ def exception_handler(exc, context):
             content_type=PROBLEM_CONTENT_TYPE,
         )
     if isinstance(exc, DatabaseError):
-        logger.error("Database unavailable: %s", exc.__class__.__name__)
+        database_outage.log(exc)
         set_rollback()
         return Response(
-            problem(503, "The content database is unavailable; try again shortly."),
+            problem(503, DATABASE_UNAVAILABLE),
             status=503,
             headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
             content_type=PROBLEM_CONTENT_TYPE,
@@ -100,6 +109,58 @@ def problem_response(status: int, detail: str) -> JsonResponse:
 
 def is_api_request(request) -> bool:
     return request.path.startswith(API_PATH_PREFIX)
+
+
+def error_response(
+    request, status: int, detail: str, retry_after: int | None = None
+) -> HttpResponse:
+    """An error answered outside a view, in the format of the surface asked.
+
+    Problem details under /api/, the widget's own error page under /embed/
+    (it is shown inside a partner's page), plain text elsewhere.
+    """
+    if is_api_request(request):
+        response = problem_response(status, detail)
+    elif request.path.startswith(EMBED_PATH_PREFIX):
+        response = error_page(request, status, HTTPStatus(status).phrase, detail)
+    else:
+        response = HttpResponse(detail, status=status, content_type="text/plain")
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+class OutageLog:
+    """One ERROR line per interval while a backing service keeps failing."""
+
+    def __init__(self, message: str, interval: float):
+        self.message = message
+        self.interval = interval
+        self.logged_at = -math.inf
+        self.lock = threading.Lock()
+
+    def log(self, error: Exception) -> None:
+        now = time.monotonic()
+        with self.lock:
+            if now - self.logged_at < self.interval:
+                return
+            self.logged_at = now
+        logger.error(self.message, error.__class__.__name__, self.interval)
+
+
+database_outage = OutageLog(
+    "Database unavailable (%s): answering 503; further failures in the next "
+    "%g s are not logged.",
+    DATABASE_OUTAGE_LOG_INTERVAL,
+)
+
+
+def database_unavailable(request, error: DatabaseError) -> HttpResponse:
+    """The 503 of a request the database failed, with Retry-After, logged once."""
+    database_outage.log(error)
+    return error_response(
+        request, 503, DATABASE_UNAVAILABLE, retry_after=DATABASE_RETRY_AFTER_SECONDS
+    )
 
 
 # Django-level handlers: URLs under /api/ that match no view, and failures

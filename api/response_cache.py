@@ -11,18 +11,24 @@ is served only while that version is current, so
 - an editor's change (any save or delete, see ``content.signals``) replaces
   the version once its transaction commits, and every later request misses;
 - a scheduled publish or unpublish time passing makes the cached version
-  invalid (``valid_until``), so the next request computes a new one.
+  invalid (``valid_until``), so the next request computes a new one;
+- an edit made while the cache was unreachable shows within a minute, when
+  the cached version expires (``VERSION_CACHE_TIMEOUT``).
 
 The version, the entry's validators and its body are read in one round trip
 (a conditional request, likely a 304, leaves the body out).
 
-Only keyless GET/HEAD requests are served from the cache: partner keys are
-checked, counted and throttled per partner by the views.
+Only keyless GET/HEAD requests are served from the cache (the API and the
+widget pages): partner keys are checked, counted and throttled per partner by
+the views, and a keyed widget page is framed only by its partner's sites.
+
+While the database is unreachable, entries made under the current version
+are still served; when the cache has lost the version too, the last version
+this process saw stands in for it (``last_known_version``). Any other
+request is answered 503 at once, without a second attempt to connect.
 """
 
 import hashlib
-import math
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,17 +38,34 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from api.problems import problem_response
-from api.throttling import PartnerRateThrottle
-from content.models import ContentVersion, content_version
-from content.models.changes import VERSION_CACHE_KEY
+from api.problems import database_unavailable, error_response
+from api.throttling import rate_limit_retry_after
+from content.models import ContentVersion
+from content.models.changes import (
+    VERSION_CACHE_KEY,
+    current_content_version,
+    last_known_version,
+)
 
 ENTRY_PREFIX = "response:v2:"
-CACHED_PATH_PREFIXES = ("/api/v1/",)
-# Documentation does not depend on content.
-UNCACHED_PATH_PREFIXES = ("/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/")
-# Response headers that belong to the representation and are replayed on a hit.
-REPLAYED_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary")
+CACHED_PATH_PREFIXES = ("/api/v1/", "/embed/v1/")
+# Documentation and the widget script do not depend on content.
+UNCACHED_PATH_PREFIXES = (
+    "/api/v1/schema/",
+    "/api/v1/docs/",
+    "/api/v1/redoc/",
+    "/embed/v1/faqs.js",
+)
+# Response headers that belong to the representation and are replayed on a
+# hit (widget pages carry their own Content-Security-Policy).
+REPLAYED_HEADERS = (
+    "Content-Type",
+    "ETag",
+    "Last-Modified",
+    "Cache-Control",
+    "Vary",
+    "Content-Security-Policy",
+)
 
 
 def entry_key(request) -> str:
@@ -69,14 +92,6 @@ def is_cacheable_request(request) -> bool:
         and "key" not in request.GET
         and "HTTP_AUTHORIZATION" not in request.META
     )
-
-
-def current_version(cached) -> ContentVersion:
-    """The version read with the entry, unless it is missing or has expired."""
-    now = timezone.now()
-    if isinstance(cached, ContentVersion) and cached.is_current(now):
-        return cached
-    return content_version(now)
 
 
 def is_conditional(request) -> bool:
@@ -112,15 +127,12 @@ def replay(request, meta: dict, key: str, body: bytes | None = None):
 
 def throttled(request) -> HttpResponse | None:
     """The anonymous rate limit applies to cache hits too (no SQL involved)."""
-    throttle = PartnerRateThrottle()
-    caller = SimpleNamespace(auth=None, META=request.META, headers=request.headers)
-    if throttle.allow_request(caller, None):
+    retry_after = rate_limit_retry_after(request)
+    if retry_after is None:
         return None
-    wait = throttle.wait()
-    response = problem_response(429, "Request was throttled.")
-    if wait is not None:
-        response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
-    return response
+    return error_response(
+        request, 429, "Request was throttled.", retry_after=retry_after
+    )
 
 
 class ResponseCacheMiddleware:
@@ -137,19 +149,28 @@ class ResponseCacheMiddleware:
         if not is_conditional(request):
             keys.append(key + ":body")
         found = cache.get_many(keys)
+        now = timezone.now()
+        database_error = None
         try:
-            version = current_version(found.get(VERSION_CACHE_KEY))
-        except DatabaseError:
-            # No version without the database: the view answers (with a 503).
-            return self.get_response(request)
+            version = current_content_version(found.get(VERSION_CACHE_KEY), now)
+        except DatabaseError as error:
+            database_error = error
+            version = last_known_version(now)
         meta = found.get(key)
-        if meta is not None and meta.get("version") == version.changed_at:
+        if (
+            version is not None
+            and meta is not None
+            and meta.get("version") == version.changed_at
+        ):
             refused = throttled(request)
             if refused is not None:
                 return refused
             cached = replay(request, meta, key, found.get(key + ":body"))
             if cached is not None:
                 return cached
+        if database_error is not None:
+            # The view would only try to connect again: one attempt per request.
+            return database_unavailable(request, database_error)
         response = self.get_response(request)
         self.store(request, response, key, version)
         return response

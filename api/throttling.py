@@ -8,13 +8,15 @@ Counters live in the ``throttle`` cache (Redis when REDIS_URL is set, so every
 worker shares them). A partner's counter is one per partner, whichever
 addresses its requests come from; anonymous counters are one per address.
 
-While Redis is unreachable, counting falls back to this process's memory: the
+While Redis is unusable (``rehabinfo.cache.shared_cache``, the breaker every
+use of Redis shares), counting falls back to this process's memory: the
 limits still hold per worker (so N workers let up to N times the rate through)
-instead of vanishing, and a warning says so.
+instead of vanishing, and the breaker's warning says so.
 """
 
-import logging
+import math
 import time
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core import checks
@@ -23,32 +25,17 @@ from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
-from redis.exceptions import RedisError
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from api.models import Partner, RateTier
-
-logger = logging.getLogger(__name__)
+from rehabinfo.cache import CacheUnavailable, shared_cache
 
 
 class ThrottleCounts:
-    """The shared counter cache, or this process's memory while it is down.
-
-    After a failure the shared cache is left alone for ``retry_after``
-    seconds, so an outage costs one failed call per worker per interval
-    rather than a connect timeout on every request.
-    """
-
-    retry_after = 10.0
+    """The shared counter cache, or this process's memory while it is unusable."""
 
     def __init__(self):
         self.local = LocMemCache("throttle-fallback", {"MAX_ENTRIES": 10_000})
-        self.shared_down_until = 0.0
-
-    def current(self):
-        if time.monotonic() < self.shared_down_until:
-            return self.local
-        return caches["throttle"]
 
     def hit(self, key: str, duration: int) -> int:
         """Count one request in the window ``key`` names; return the window's count.
@@ -56,11 +43,10 @@ class ThrottleCounts:
         The key is one integer, expiring a duration and a second after its
         last hit: memory stays constant whatever the rate.
         """
-        counts = self.current()
         try:
-            return self.increment(counts, key, duration + 1)
-        except RedisError as error:  # redis-py raises it unwrapped
-            self.shared_failed(error)
+            with shared_cache.guard():
+                return self.increment(caches["throttle"], key, duration + 1)
+        except CacheUnavailable:
             return self.increment(self.local, key, duration + 1)
 
     @staticmethod
@@ -75,15 +61,6 @@ class ThrottleCounts:
             return count
         counts.add(key, 0, timeout)
         return counts.incr(key)
-
-    def shared_failed(self, error: Exception) -> None:
-        self.shared_down_until = time.monotonic() + self.retry_after
-        logger.warning(
-            "Shared throttle cache unreachable (%s): rate limits count per "
-            "process for the next %d s.",
-            error.__class__.__name__,
-            self.retry_after,
-        )
 
 
 throttle_counts = ThrottleCounts()
@@ -149,6 +126,19 @@ class PartnerRateThrottle(SimpleRateThrottle):
     def wait(self):
         """Seconds until the current window ends and its count starts again."""
         return self.window_ends - self.now
+
+
+def rate_limit_retry_after(request, partner: Partner | None = None) -> int | None:
+    """Count a request outside DRF's views; the seconds to wait if over the limit.
+
+    For cache hits and widget pages: the same limits and counters as the API,
+    the partner's tier when ``partner`` is given, else the anonymous rate.
+    """
+    throttle = PartnerRateThrottle()
+    caller = SimpleNamespace(auth=partner, META=request.META, headers=request.headers)
+    if throttle.allow_request(caller, None):
+        return None
+    return max(1, math.ceil(throttle.wait()))
 
 
 def check_partner_rate_tiers(app_configs, **kwargs) -> list[checks.Error]:

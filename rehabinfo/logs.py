@@ -32,3 +32,27 @@ class JSONLogFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+class WarningWithoutTraceback(logging.Filter):
+    """Lower a logger's records to WARNING and drop their traceback.
+
+    For expected noise such as requests with a bad ``Host`` header, which
+    scanners send all day: worth a line, not an error with a stack.
+    """
+
+    def filter(self, record):
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info = record.exc_text = None
+        return True
+
+
+class SkipServiceUnavailable(logging.Filter):
+    """Drop ``django.request``'s line for each 503.
+
+    A 503 answers an outage, which logs one line per interval itself; the
+    access log still has every request.
+    """
+
+    def filter(self, record):
+        return getattr(record, "status_code", None) != 503

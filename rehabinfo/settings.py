@@ -30,6 +30,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [
         item.strip()
@@ -89,6 +94,7 @@ MIDDLEWARE = [
     "api.middleware.RequestSizeLimitMiddleware",
     "api.middleware.VersionLifecycleMiddleware",
     "api.response_cache.ResponseCacheMiddleware",
+    "api.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -162,27 +168,27 @@ if DATABASE_REPLICA_URL:
     )
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Every use of Redis goes through one circuit breaker (rehabinfo/cache.py):
+# after a failure it is left alone this long, and each call waits at most
+# these timeouts, so a hung Redis costs one short wait per worker per interval.
+REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 0.25)
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 0.25)
+REDIS_RETRY_AFTER = env_float("REDIS_RETRY_AFTER", 10)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "rehabinfo.cache.BreakerRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "rehabinfo",
             "OPTIONS": {
-                # A Redis outage degrades to cache misses instead of 500s.
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
             },
         }
     }
-    # Throttle counters must notice an outage to fall back to per-process
-    # counting (api.throttling), so this alias raises instead of ignoring.
-    CACHES["throttle"] = {
-        **CACHES["default"],
-        "OPTIONS": {**CACHES["default"]["OPTIONS"], "IGNORE_EXCEPTIONS": False},
-    }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Rate-limit counters: the same Redis behind the same breaker, under an
+    # alias of their own that tests can point at a database of their own.
+    CACHES["throttle"] = CACHES["default"]
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -298,6 +304,10 @@ LOGGING = {
         "json": {"()": "rehabinfo.logs.JSONLogFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {
+        "warning_without_traceback": {"()": "rehabinfo.logs.WarningWithoutTraceback"},
+        "skip_service_unavailable": {"()": "rehabinfo.logs.SkipServiceUnavailable"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
     },
@@ -306,8 +316,16 @@ LOGGING = {
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
     "loggers": {
-        # Django's own request warnings would repeat the access line.
-        "django.request": {"level": "ERROR"},
+        # Django's own request warnings would repeat the access line, and its
+        # line for each 503 the outage's own (one per interval).
+        "django.request": {
+            "level": "ERROR",
+            "filters": ["skip_service_unavailable"],
+        },
+        # A bad Host header is a client's mistake or a scanner, not our error.
+        "django.security.DisallowedHost": {
+            "filters": ["warning_without_traceback"],
+        },
     },
 }
 

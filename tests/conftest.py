@@ -1,4 +1,5 @@
 import datetime
+import math
 
 import pytest
 from django.contrib.auth.models import Group
@@ -153,6 +154,24 @@ def medical_reviewer(django_user_model, reviewer):
 @pytest.fixture
 def now():
     return timezone.now()
+
+
+@pytest.fixture(autouse=True)
+def no_outage_left_over():
+    """Each test starts with Redis usable and no outage remembered or logged.
+
+    (Without the monkeypatch fixture, which would then be undone only after
+    the test database is gone.)
+    """
+    from api import problems
+    from content.models import changes
+    from rehabinfo.cache import shared_cache
+
+    shared_cache.reset()
+    changes.last_seen_version = None
+    problems.database_outage.logged_at = -math.inf
+    yield
+    shared_cache.reset()
 
 
 @pytest.fixture(autouse=True)

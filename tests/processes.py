@@ -6,8 +6,11 @@ configuration leaking in.
 """
 
 import os
+import socket
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,3 +39,40 @@ def run_manage(*args: str, env: dict[str, str], timeout: int = 120):
         text=True,
         timeout=timeout,
     )
+
+
+class HungServer:
+    """A local port that accepts connections and never answers: a hung service."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.port = self.listener.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self.thread = threading.Thread(target=self.accept, daemon=True)
+
+    def accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:  # the listener was shut down
+                return
+            self.connections.append(connection)
+
+    @property
+    def accepted(self) -> int:
+        """Connections accepted so far: one per connect attempt."""
+        return len(self.connections)
+
+
+@contextmanager
+def hung_server():
+    server = HungServer()
+    server.thread.start()
+    try:
+        yield server
+    finally:
+        server.listener.shutdown(socket.SHUT_RDWR)
+        server.listener.close()
+        server.thread.join(timeout=5)
+        for connection in server.connections:
+            connection.close()

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from api.models import PartnerUsage
+from api.throttling import PartnerRateThrottle
 from content.models import FAQ, PublicationStatus, Topic
 from tests.test_rendering import MarkupCollector
 
@@ -194,3 +195,70 @@ def test_script_is_served_with_the_stylesheet_inlined(client, db):
 
 def test_widget_accepts_only_safe_methods(client, seed_content):
     assert client.post(WIDGET).status_code == 405
+
+
+def test_keyless_widget_cache_hit_keeps_the_widget_policy(client, seed_content):
+    first = client.get(WIDGET)
+
+    hit = client.get(WIDGET)
+
+    # Replayed from the entry: the site-wide policy would forbid framing.
+    assert hit["X-Cache"] == "hit"
+    assert hit["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert frame_ancestors(hit) == "*"
+
+
+def test_keyed_widget_is_never_served_from_the_cache(client, seed_content, partner_key):
+    client.get(WIDGET)
+    client.get(WIDGET)
+
+    for _ in range(2):
+        response = client.get(
+            f"{WIDGET}?key={partner_key}", HTTP_REFERER=f"{PARTNER_SITE}/help"
+        )
+        assert response.status_code == 200
+        assert "X-Cache" not in response
+        assert frame_ancestors(response) == f"{PARTNER_SITE} http://localhost:8000"
+
+
+def test_widget_answers_304_to_its_etag(client, seed_content):
+    etag = client.get(WIDGET)["ETag"]
+
+    response = client.get(WIDGET, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+
+
+def test_keyless_widget_is_throttled_by_address(client, seed_content, monkeypatch):
+    monkeypatch.setattr(PartnerRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+
+    statuses = [client.get(WIDGET).status_code for _ in range(4)]
+    refused = client.get(COMPARISON_WIDGET)
+    elsewhere = client.get(WIDGET, REMOTE_ADDR="192.0.2.7")
+
+    assert statuses == [200, 200, 200, 429]
+    assert refused.status_code == 429
+    assert refused["Content-Type"].startswith("text/html")
+    assert int(refused["Retry-After"]) > 0
+    assert elsewhere.status_code == 200
+
+
+def test_keyed_widget_is_throttled_per_partner_tier(
+    client, seed_content, partner, partner_key, settings
+):
+    settings.PARTNER_RATE_TIERS = {
+        **settings.PARTNER_RATE_TIERS,
+        "standard": "2/minute",
+    }
+    url = f"{WIDGET}?key={partner_key}"
+
+    statuses = [
+        client.get(url, HTTP_REFERER=f"{PARTNER_SITE}/", REMOTE_ADDR=f"192.0.2.{n}")
+        for n in range(3)
+    ]
+
+    assert [response.status_code for response in statuses] == [200, 200, 429]
+    assert int(statuses[-1]["Retry-After"]) > 0
+    # The refusal may be framed by the partner's own site, where it shows.
+    assert PARTNER_SITE in frame_ancestors(statuses[-1])
+    assert PartnerUsage.objects.get(partner=partner, family="embed").count == 3

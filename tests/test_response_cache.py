@@ -15,7 +15,7 @@ from content.models import (
     Section,
     Topic,
 )
-from content.models.changes import VERSION_CACHE_KEY
+from content.models.changes import VERSION_CACHE_KEY, VERSION_CACHE_TIMEOUT
 from tests.conftest import FROZEN_NOW
 
 TOPIC = "/api/v1/topics/heroin-rehab/"
@@ -32,6 +32,7 @@ FAMILIES = [
     "/api/v1/faqs/",
     "/api/v1/resources/",
     "/api/v1/search/?q=rehab",
+    "/embed/v1/topics/heroin-rehab/faqs/",
 ]
 
 
@@ -241,6 +242,25 @@ def test_no_stale_response_after_an_edit(clock, client, seed_content, edit):
 
     assert cached == fresh
     assert cached != before
+
+
+def test_edit_made_while_the_cache_was_unreachable_shows_within_a_minute(
+    clock, client, seed_content, monkeypatch
+):
+    before = client.get(TOPIC).content
+    clock.shift(datetime.timedelta(seconds=5))
+    with monkeypatch.context() as unreachable:
+        # The outage swallows the edit's replacement of the cached version.
+        unreachable.setattr(cache, "delete", lambda *args, **kwargs: False)
+        unreachable.setattr(cache, "set", lambda *args, **kwargs: False)
+        rename_topic()
+    clock.shift(datetime.timedelta(seconds=VERSION_CACHE_TIMEOUT))
+
+    response = client.get(TOPIC)
+
+    assert response.status_code == 200
+    assert response.content != before
+    assert b"Heroin rehab, updated" in response.content
 
 
 def test_no_stale_response_when_a_scheduled_item_appears(clock, client, seed_content):

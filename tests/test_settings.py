@@ -50,10 +50,10 @@ def test_embedded_default_is_debug_sqlite_and_local_memory_cache():
     ]
 
 
-def test_redis_url_selects_django_redis_that_tolerates_outages():
+def test_redis_url_selects_the_breaker_cache_with_short_timeouts():
     code = (
-        "from django.conf import settings as s; c = s.CACHES['default']; "
-        "print(c['BACKEND'], c['OPTIONS']['IGNORE_EXCEPTIONS'])"
+        "from django.conf import settings as s; "
+        "print(*[(c['BACKEND'], c['OPTIONS']) for c in s.CACHES.values()], sep='|')"
     )
 
     result = run_manage(
@@ -61,11 +61,20 @@ def test_redis_url_selects_django_redis_that_tolerates_outages():
         "--no-imports",
         "-c",
         code,
-        env={"REDIS_URL": "redis://127.0.0.1:6379/1"},
+        env={
+            "REDIS_URL": "redis://127.0.0.1:6379/1",
+            "REDIS_SOCKET_TIMEOUT": "0.5",
+        },
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django_redis.cache.RedisCache", "True"]
+    options = {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.5}
+    # Every alias goes through the breaker; none waits out django-redis's
+    # IGNORE_EXCEPTIONS on each call.
+    assert (
+        result.stdout.strip().split("|")
+        == [str(("rehabinfo.cache.BreakerRedisCache", options))] * 2
+    )
 
 
 def test_local_editor_account_is_refused_in_production():

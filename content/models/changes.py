@@ -81,6 +81,10 @@ def content_changed_at(now: datetime.datetime) -> datetime.datetime:
 
 
 VERSION_CACHE_KEY = "content-version:v2"
+# An edit made while the shared cache is unreachable cannot replace the cached
+# version; this bounds how long the old one can outlive the outage (a CDN
+# already serves up to s-maxage, 300 s, after any edit).
+VERSION_CACHE_TIMEOUT = 60
 
 
 @dataclass(frozen=True)
@@ -111,8 +115,15 @@ def content_version(now: datetime.datetime | None = None) -> ContentVersion:
     publish/unpublish time passes, and replaced after every editorial change.
     """
     now = now or timezone.now()
-    cached = cache.get(VERSION_CACHE_KEY)
+    return current_content_version(cache.get(VERSION_CACHE_KEY), now)
+
+
+def current_content_version(cached, now: datetime.datetime) -> ContentVersion:
+    """``cached`` (the version the caller read from the cache) if it is current,
+    else the version computed from the database, which is then cached."""
+    global last_seen_version
     if isinstance(cached, ContentVersion) and cached.is_current(now):
+        last_seen_version = cached
         return cached
     version = compute_content_version(now)
     current = cache.get(VERSION_CACHE_KEY)
@@ -122,8 +133,29 @@ def content_version(now: datetime.datetime | None = None) -> ContentVersion:
         or not current.is_current(now)
         or current.changed_at < version.changed_at
     ):
-        cache.set(VERSION_CACHE_KEY, version, timeout=None)
+        cache.set(VERSION_CACHE_KEY, version, timeout=VERSION_CACHE_TIMEOUT)
+    last_seen_version = version
     return version
+
+
+# The version this process last read or computed, for when neither the cache
+# nor the database can say (see last_known_version).
+last_seen_version: ContentVersion | None = None
+
+
+def last_known_version(now: datetime.datetime) -> ContentVersion | None:
+    """The version this process last saw, while no schedule boundary has passed.
+
+    For when the cache has lost the version and the database cannot be
+    reached: nothing can be edited without the database, so what was current
+    when this process last looked still is, until a scheduled publish or
+    unpublish time passes. Every request looks, so only an edit committed in
+    the moments between a worker's last request and the outage is unseen.
+    """
+    version = last_seen_version
+    if version is not None and version.is_current(now):
+        return version
+    return None
 
 
 def publish_content_version() -> None:
@@ -137,6 +169,6 @@ def publish_content_version() -> None:
 
     def publish():
         version = compute_content_version(timezone.now())
-        cache.set(VERSION_CACHE_KEY, version, timeout=None)
+        cache.set(VERSION_CACHE_KEY, version, timeout=VERSION_CACHE_TIMEOUT)
 
     transaction.on_commit(publish, robust=True)
