@@ -12,8 +12,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
+from api.keys import KEY_HEADER
 from api.partners import (
-    KEY_HEADER,
     InvalidKey,
     OriginNotAllowed,
     TooManyKeyChecks,

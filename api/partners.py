@@ -11,8 +11,6 @@ the next request; the lifetime bounds what an in-process cache (no Redis)
 keeps after an edit made in another process.
 """
 
-import re
-
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -20,13 +18,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from api.keys import KEY_HEADER, KEY_PATTERN, KEY_QUERY_PARAMETER
 from api.models import Partner, PartnerAPIKey, PartnerUsage, normalise_origin
 from api.throttling import KeyCheckThrottle
 
-KEY_HEADER = "X-Api-Key"
-KEY_QUERY_PARAMETER = "key"
-# What KeyGenerator makes: an 8-character prefix, a dot, a 32-character secret.
-KEY_PATTERN = re.compile(r"[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}")
 FAMILY_MAX_LENGTH = PartnerUsage._meta.get_field("family").max_length
 SHOWN_ORIGIN_LENGTH = 100
 KEY_LOOKUP_CACHE_SECONDS = 60

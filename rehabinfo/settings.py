@@ -296,8 +296,13 @@ LOGGING = {
         "json": {"()": "rehabinfo.logs.JSONLogFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"redact_keys": {"()": "rehabinfo.logs.RedactKeysFilter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_keys"],
+        },
     },
     "root": {
         "handlers": ["console"],
