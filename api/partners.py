@@ -101,6 +101,11 @@ def refusal(api_key: PartnerAPIKey | str, key: str) -> str | None:
 
 
 def usable_key(request, key: str) -> PartnerAPIKey:
+    """The row of ``key`` if the key may be used; raises InvalidKey otherwise.
+
+    A key not already known to be good costs the address a key check before
+    anything is looked up (TooManyKeyChecks past the rate).
+    """
     well_formed = KEY_PATTERN.fullmatch(key) is not None
     prefix = key.partition(".")[0]
     found = cache.get(lookup_cache_key(prefix)) if well_formed else None

@@ -126,6 +126,11 @@ def head(method: str, path: str, *headers: str) -> bytes:
     return "\r\n".join(lines).encode("latin-1")
 
 
+def assessment_post(framing: str, body: bytes) -> bytes:
+    """A raw POST of ``body`` to the assessment, framed by one header."""
+    return head("POST", ASSESSMENT, "Content-Type: application/json", framing) + body
+
+
 def chunked(*chunks: bytes) -> bytes:
     return b"".join(b"%x\r\n%s\r\n" % (len(c), c) for c in chunks) + b"0\r\n\r\n"
 
@@ -212,13 +217,9 @@ def test_serve_refuses_an_oversized_request_line(served):
 def test_serve_reads_a_chunked_body(served):
     with connect(served) as sock:
         sock.sendall(
-            head(
-                "POST",
-                ASSESSMENT,
-                "Content-Type: application/json",
-                "Transfer-Encoding: chunked",
+            assessment_post(
+                "Transfer-Encoding: chunked", chunked(ANSWERS[:10], ANSWERS[10:])
             )
-            + chunked(ANSWERS[:10], ANSWERS[10:])
         )
         status, _, body = read_response(sock)
 
@@ -228,15 +229,9 @@ def test_serve_reads_a_chunked_body(served):
 
 def test_serve_refuses_an_oversized_chunked_body_with_413(served):
     with connect(served) as sock:
+        oversized = chunked(*[b" " * 65536] * (LIMIT // 65536 + 2))
         sender = send_in_background(
-            sock,
-            head(
-                "POST",
-                ASSESSMENT,
-                "Content-Type: application/json",
-                "Transfer-Encoding: chunked",
-            )
-            + chunked(*[b" " * 65536] * (LIMIT // 65536 + 2)),
+            sock, assessment_post("Transfer-Encoding: chunked", oversized)
         )
         status, headers, body = read_response(sock)
         sender.join()
@@ -251,14 +246,7 @@ def test_serve_closes_the_connection_after_a_body_refused_unread(served, attempt
     body = b"{" + b" " * (2 * LIMIT) + b"}"
     with connect(served) as sock:
         sender = send_in_background(
-            sock,
-            head(
-                "POST",
-                ASSESSMENT,
-                "Content-Type: application/json",
-                f"Content-Length: {len(body)}",
-            )
-            + body,
+            sock, assessment_post(f"Content-Length: {len(body)}", body)
         )
         status, headers, _ = read_response(sock)
         sender.join()
