@@ -5,6 +5,7 @@ import json
 import pytest
 from django.db import OperationalError
 
+from api.middleware import RequestSizeLimitMiddleware
 from api.problems import PROBLEM_CONTENT_TYPE
 from api.throttling import PartnerRateThrottle
 
@@ -260,3 +261,17 @@ def test_api_errors_are_never_stored_by_a_cache(client, db, path, headers, statu
 
     assert response.status_code == status
     assert response["Cache-Control"] == "no-store"
+
+
+def test_body_without_length_or_end_is_a_problem_411_not_an_empty_body(rf):
+    request = rf.post(
+        "/api/v1/comparisons/anything/assessment/",
+        b'{"answers": {}}',
+        content_type="application/json",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+    del request.META["CONTENT_LENGTH"]  # As a server that cannot end the input.
+
+    response = RequestSizeLimitMiddleware(lambda request: None)(request)
+
+    assert_problem(response, 411)
