@@ -13,23 +13,31 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 MAX_JSON_DEPTH = 20
-JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-JSON_BRACKET = re.compile(rb"[\[\]{}]")
+# A whole string (skipped, brackets and all) or one bracket.
+JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 
 
-def json_depth(body: bytes) -> int:
-    """How deep arrays and objects nest in ``body``, brackets in strings aside."""
-    depth = deepest = 0
-    for bracket in JSON_BRACKET.findall(JSON_STRING.sub(b"", body)):
-        depth += 1 if bracket in b"[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
+def nests_deeper_than(body: bytes, limit: int) -> bool:
+    """Whether arrays and objects in ``body`` nest more than ``limit`` levels.
+
+    Stops at the first bracket past the limit, so a flood of them costs little.
+    """
+    depth = 0
+    for token in JSON_TOKEN.finditer(body):
+        bracket = token[0]
+        if bracket in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif bracket in (b"]", b"}"):
+            depth -= 1
+    return False
 
 
 class DepthLimitedJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         body = stream.read()
-        if json_depth(body) > MAX_JSON_DEPTH:
+        if nests_deeper_than(body, MAX_JSON_DEPTH):
             raise ParseError(
                 f"The JSON body nests arrays and objects more than "
                 f"{MAX_JSON_DEPTH} levels deep."
