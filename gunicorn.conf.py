@@ -13,7 +13,11 @@ bind = os.environ.get(
 )
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread"
+# gthread, answering gunicorn's own errors as problem details and never
+# promising keep-alive on a connection it will close (rehabinfo/serving.py).
+worker_class = "rehabinfo.serving.ProblemWorker"
+# Partner keys are redacted from gunicorn's log lines.
+logger_class = "rehabinfo.serving.RedactingLogger"
 
 # A worker silent this long is killed and replaced: requests are bounded.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
@@ -26,7 +30,7 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 max_requests_jitter = max_requests // 10
 preload_app = True
 
-# Oversized request lines and headers are refused with a 400 before Django
+# Oversized request lines and headers are refused (414, 431) before Django
 # runs; oversized bodies get a 413 from api.middleware.RequestSizeLimitMiddleware.
 limit_request_line = int(os.environ.get("GUNICORN_LIMIT_REQUEST_LINE", "4094"))
 limit_request_fields = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELDS", "100"))

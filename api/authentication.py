@@ -12,10 +12,11 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
+from api.keys import KEY_HEADER
 from api.partners import (
-    KEY_HEADER,
     InvalidKey,
     OriginNotAllowed,
+    TooManyKeyChecks,
     record_usage,
     resolve_partner,
 )
@@ -44,6 +45,8 @@ class PartnerKeyAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(error.detail) from error
         except OriginNotAllowed as error:
             raise exceptions.PermissionDenied(error.detail) from error
+        except TooManyKeyChecks as error:
+            raise exceptions.Throttled(error.wait) from error
         if partner is None:
             return None
         record_usage(partner, usage_family(request))

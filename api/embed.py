@@ -16,6 +16,7 @@ address) and, without a key, are served from the response cache
 
 import base64
 import hashlib
+import math
 from functools import cache
 from pathlib import Path
 
@@ -28,7 +29,12 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from api.caching import public_freshness, strong_etag
-from api.partners import PartnerKeyError, record_usage, resolve_partner
+from api.partners import (
+    PartnerKeyError,
+    TooManyKeyChecks,
+    record_usage,
+    resolve_partner,
+)
 from api.throttling import rate_limit_retry_after
 from content.models import FAQ, NATIONAL, Comparison, Resource, ResourceKind, Topic
 
@@ -92,9 +98,12 @@ def faq_widget(request, page, faqs, attribution_url: str):
     try:
         partner = resolve_partner(request, allow_query_key=True)
     except PartnerKeyError as error:
-        return error_page(
+        refused = error_page(
             request, error.status, "Widget unavailable", error.detail, "'none'"
         )
+        if isinstance(error, TooManyKeyChecks):
+            refused.headers["Retry-After"] = str(max(1, math.ceil(error.wait)))
+        return refused
     ancestors = " ".join(partner.allowed_origin_list) if partner else "*"
     if partner:
         record_usage(partner, "embed")

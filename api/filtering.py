@@ -50,6 +50,9 @@ class StrictOrderingFilter(OrderingFilter):
 class StrictQueryParametersMixin:
     """Reject query parameters the endpoint does not define."""
 
+    # Parameters that are switches: present, usually without a value.
+    flag_parameters: frozenset[str] = frozenset()
+
     def allowed_query_parameters(self) -> set[str]:
         if getattr(self, "action", None) != "list":
             return set()
@@ -75,7 +78,9 @@ class StrictQueryParametersMixin:
                 {name: "Unknown query parameter." for name in unknown}
             )
         empty = sorted(
-            name for name, value in request.query_params.items() if not value
+            name
+            for name, value in request.query_params.items()
+            if not value and name not in self.flag_parameters
         )
         if empty:
             raise ValidationError(

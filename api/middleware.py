@@ -75,8 +75,10 @@ class HeadBodyRemovalMiddleware:
 class RequestSizeLimitMiddleware:
     """Refuse a body whose declared length is over the limit with a 413, unread.
 
-    The limit is ``DATA_UPLOAD_MAX_MEMORY_SIZE``; a body without a declared
-    length that grows past it is stopped by Django while reading (a 400).
+    The limit is ``DATA_UPLOAD_MAX_MEMORY_SIZE``. A chunked body gets its
+    length from rehabinfo.wsgi under a server that ends the input (gunicorn);
+    under one that passes it with neither, Django would read it as empty, so
+    it is refused with a 411.
     """
 
     def __init__(self, get_response):
@@ -89,11 +91,22 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             declared = 0
         if limit is not None and declared > limit:
-            detail = f"The request body is over the limit of {limit} bytes."
-            if is_api_request(request):
-                return problem_response(413, detail)
-            return HttpResponse(detail, status=413, content_type="text/plain")
+            return self.refuse(
+                request, 413, f"The request body is over the limit of {limit} bytes."
+            )
+        if "HTTP_TRANSFER_ENCODING" in request.META and not request.META.get(
+            "CONTENT_LENGTH"
+        ):
+            return self.refuse(
+                request, 411, "Send the request body with a Content-Length."
+            )
         return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, status: int, detail: str) -> HttpResponse:
+        if is_api_request(request):
+            return problem_response(status, detail)
+        return HttpResponse(detail, status=status, content_type="text/plain")
 
 
 class DatabaseOutageMiddleware:

@@ -3,22 +3,29 @@
 ``resolve_partner`` is the one place that reads a key from a request; the API's
 authentication class and the embed views both call it, and both count usage
 with ``record_usage``.
+
+Key lookups are cached for a short while by prefix, misses included (the
+cached row holds the prefix and the hash, never the key). Saving or deleting
+a key or its partner drops its entry at once, so a revocation takes effect on
+the next request; the lifetime bounds what an in-process cache (no Redis)
+keeps after an edit made in another process.
 """
 
-import re
-
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
+from api.keys import KEY_HEADER, KEY_PATTERN, KEY_QUERY_PARAMETER
 from api.models import Partner, PartnerAPIKey, PartnerUsage, normalise_origin
+from api.throttling import KeyCheckThrottle
 
-KEY_HEADER = "X-Api-Key"
-KEY_QUERY_PARAMETER = "key"
-# What KeyGenerator makes: an 8-character prefix, a dot, a 32-character secret.
-KEY_PATTERN = re.compile(r"[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}")
 FAMILY_MAX_LENGTH = PartnerUsage._meta.get_field("family").max_length
 SHOWN_ORIGIN_LENGTH = 100
+KEY_LOOKUP_CACHE_SECONDS = 60
+NO_SUCH_KEY = "no-such-key"  # A cached miss: no key has this prefix.
 
 
 class PartnerKeyError(Exception):
@@ -43,6 +50,16 @@ class OriginNotAllowed(PartnerKeyError):
     status = 403
 
 
+class TooManyKeyChecks(PartnerKeyError):
+    """The address has had its share of key checks for now (KeyCheckThrottle)."""
+
+    status = 429
+
+    def __init__(self, wait: float):
+        super().__init__("Too many requests with keys that are not valid.")
+        self.wait = wait
+
+
 def presented_key(request, *, allow_query_key: bool = False) -> str | None:
     key = request.META.get("HTTP_X_API_KEY")
     if key is None and allow_query_key:
@@ -65,26 +82,53 @@ def browser_origin(request) -> str | None:
     return None
 
 
-def usable_key(key: str) -> PartnerAPIKey:
-    if not KEY_PATTERN.fullmatch(key):
+def lookup_cache_key(prefix: str) -> str:
+    return f"partner-key:{prefix}"
+
+
+def refusal(api_key: PartnerAPIKey | str, key: str) -> str | None:
+    """Why ``key`` cannot be used, given the row found by its prefix; None if it can."""
+    # Only the holder of the whole key learns that it was revoked or expired.
+    if api_key == NO_SUCH_KEY or not api_key.is_valid(key):
+        return "Unknown API key. Check it, or ask Rehabinfo for a new one."
+    if api_key.revoked:
+        return "This API key has been revoked; use the partner's new key."
+    if api_key.has_expired:
+        return "This API key has expired; ask Rehabinfo for a new one."
+    if not api_key.partner.is_active:
+        return "This API key's partner account is not active."
+    return None
+
+
+def usable_key(request, key: str) -> PartnerAPIKey:
+    """The row of ``key`` if the key may be used; raises InvalidKey otherwise.
+
+    A key not already known to be good costs the address a key check before
+    anything is looked up (TooManyKeyChecks past the rate).
+    """
+    well_formed = KEY_PATTERN.fullmatch(key) is not None
+    prefix = key.partition(".")[0]
+    found = cache.get(lookup_cache_key(prefix)) if well_formed else None
+    if found is None or refusal(found, key):
+        throttle = KeyCheckThrottle()
+        if not throttle.allow_request(request, None):
+            raise TooManyKeyChecks(throttle.wait())
+    if not well_formed:
         raise InvalidKey(
             f"The {KEY_HEADER} value is not a Rehabinfo API key: a key is 8 "
             "letters or digits, a dot, and 32 letters or digits."
         )
-    prefix = key.partition(".")[0]
-    api_key = (
-        PartnerAPIKey.objects.select_related("partner").filter(prefix=prefix).first()
-    )
-    # Only the holder of the whole key learns that it was revoked or expired.
-    if api_key is None or not api_key.is_valid(key):
-        raise InvalidKey("Unknown API key. Check it, or ask Rehabinfo for a new one.")
-    if api_key.revoked:
-        raise InvalidKey("This API key has been revoked; use the partner's new key.")
-    if api_key.has_expired:
-        raise InvalidKey("This API key has expired; ask Rehabinfo for a new one.")
-    if not api_key.partner.is_active:
-        raise InvalidKey("This API key's partner account is not active.")
-    return api_key
+    if found is None:
+        found = (
+            PartnerAPIKey.objects.select_related("partner")
+            .filter(prefix=prefix)
+            .first()
+        ) or NO_SUCH_KEY
+        cache.set(lookup_cache_key(prefix), found, KEY_LOOKUP_CACHE_SECONDS)
+    reason = refusal(found, key)
+    if reason:
+        raise InvalidKey(reason)
+    return found
 
 
 def resolve_partner(request, *, allow_query_key: bool = False) -> Partner | None:
@@ -93,14 +137,15 @@ def resolve_partner(request, *, allow_query_key: bool = False) -> Partner | None
     The key is read from the X-Api-Key header, or from ``?key=`` when
     ``allow_query_key`` (widget URLs, which cannot send headers). Raises
     InvalidKey for an unknown, malformed, revoked or expired key or an inactive
-    partner, and OriginNotAllowed for a browser request (Origin, else Referer)
-    from a site outside the partner's allowed origins. A keyed request with
-    neither header comes from a server and is allowed.
+    partner, TooManyKeyChecks when the address has sent too many keys that
+    needed checking, and OriginNotAllowed for a browser request (Origin, else
+    Referer) from a site outside the partner's allowed origins. A keyed request
+    with neither header comes from a server and is allowed.
     """
     key = presented_key(request, allow_query_key=allow_query_key)
     if key is None:
         return None
-    partner = usable_key(key).partner
+    partner = usable_key(request, key).partner
     origin = browser_origin(request)
     if origin is not None and not partner.allows_origin(origin):
         shown = origin[:SHOWN_ORIGIN_LENGTH]
@@ -130,3 +175,23 @@ def record_usage(partner: Partner, family: str) -> None:
             PartnerUsage.objects.create(**row, count=1)
     except IntegrityError:
         PartnerUsage.objects.filter(**row).update(count=F("count") + 1)
+
+
+def forget_key_lookups(prefixes: list[str]) -> None:
+    """Drop cached lookups now and again at commit, so no request re-caches
+    the row as it was before the change."""
+    cache_keys = [lookup_cache_key(prefix) for prefix in prefixes]
+    if cache_keys:
+        cache.delete_many(cache_keys)
+        transaction.on_commit(lambda: cache.delete_many(cache_keys))
+
+
+@receiver([post_save, post_delete], sender=PartnerAPIKey)
+def key_changed(sender, instance, **kwargs):
+    forget_key_lookups([instance.prefix])
+
+
+@receiver(post_save, sender=Partner)
+def partner_changed(sender, instance, **kwargs):
+    # Its keys' cached rows carry the partner (active, origins, rate tier).
+    forget_key_lookups(list(instance.api_keys.values_list("prefix", flat=True)))

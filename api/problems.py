@@ -10,6 +10,7 @@ from django.db import DatabaseError, DataError
 from django.http import HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -23,6 +24,9 @@ DATABASE_UNAVAILABLE = "The content database is unavailable; try again shortly."
 # once per request (the access log still has every 503).
 DATABASE_OUTAGE_LOG_INTERVAL = 10.0
 API_PATH_PREFIX = "/api/"
+# An error describes one moment (a missing page may be published next minute,
+# a 429 ends with its window): no browser or CDN may keep it.
+PROBLEM_CACHE_CONTROL = "no-store"
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +66,22 @@ def validation_detail(errors: list[dict]) -> str:
 
 
 def exception_handler(exc, context):
-    """DRF's exception handler, answering every failure as problem details."""
+    """DRF's exception handler, answering every failure as problem details.
+
+    The body is JSON whatever the view negotiated: the schema view would
+    otherwise write the problem as YAML and the docs views as text.
+    """
+    response = problem_for_exception(exc, context)
+    response.content_type = PROBLEM_CONTENT_TYPE
+    response.headers["Cache-Control"] = PROBLEM_CACHE_CONTROL
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    return response
+
+
+def problem_for_exception(exc, context) -> Response:
     if isinstance(exc, DataError):
         # The database refused a value that got past validation.
         logger.warning("Database refused a value: %s", exc.__class__.__name__)
@@ -70,7 +89,6 @@ def exception_handler(exc, context):
         return Response(
             problem(400, "A value in the request is out of the supported range."),
             status=400,
-            content_type=PROBLEM_CONTENT_TYPE,
         )
     if isinstance(exc, DatabaseError):
         database_outage.log(exc)
@@ -79,16 +97,13 @@ def exception_handler(exc, context):
             problem(503, DATABASE_UNAVAILABLE),
             status=503,
             headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
-            content_type=PROBLEM_CONTENT_TYPE,
         )
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled error in the API", exc_info=exc)
         set_rollback()
         return Response(
-            problem(500, "The server failed to answer this request."),
-            status=500,
-            content_type=PROBLEM_CONTENT_TYPE,
+            problem(500, "The server failed to answer this request."), status=500
         )
     if isinstance(exc, exceptions.ValidationError):
         errors = field_errors(exc.detail)
@@ -97,14 +112,16 @@ def exception_handler(exc, context):
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         body = problem(response.status_code, str(detail))
     response.data = body
-    response.content_type = PROBLEM_CONTENT_TYPE
     return response
 
 
 def problem_response(status: int, detail: str) -> JsonResponse:
-    return JsonResponse(
+    """A problem answered outside DRF (middleware, Django's error handlers)."""
+    response = JsonResponse(
         problem(status, detail), status=status, content_type=PROBLEM_CONTENT_TYPE
     )
+    response.headers["Cache-Control"] = PROBLEM_CACHE_CONTROL
+    return response
 
 
 def is_api_request(request) -> bool:

@@ -141,6 +141,27 @@ def rate_limit_retry_after(request, partner: Partner | None = None) -> int | Non
     return max(1, math.ceil(throttle.wait()))
 
 
+class KeyCheckThrottle(PartnerRateThrottle):
+    """Key checks per address at the anonymous rate, counted before any lookup.
+
+    Every key that is not already known to be good (malformed, unknown,
+    refused, or not yet in the lookup cache) costs its address one count,
+    so a flood of made-up keys gets 429s without reaching the database,
+    while a partner's good key, answered from the cache, costs nothing here.
+    """
+
+    scope = "key-check"
+
+    def rate_for(self, request) -> str | None:
+        return self.THROTTLE_RATES.get(PartnerRateThrottle.scope)
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": self.get_ident(request),
+        }
+
+
 def check_partner_rate_tiers(app_configs, **kwargs) -> list[checks.Error]:
     """System check: every rate tier has a rate DRF can read (or None)."""
     errors = []

@@ -7,6 +7,8 @@ import datetime
 import json
 import logging
 
+from api.keys import redact_keys
+
 
 class JSONLogFormatter(logging.Formatter):
     """Log records as one JSON object per line, for log shippers."""
@@ -30,7 +32,9 @@ class JSONLogFormatter(logging.Formatter):
             }
         )
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = record.exc_text or self.formatException(
+                record.exc_info
+            )
         return json.dumps(entry, default=str)
 
 
@@ -56,3 +60,23 @@ class SkipServiceUnavailable(logging.Filter):
 
     def filter(self, record):
         return getattr(record, "status_code", None) != 503
+
+
+class RedactKeysFilter(logging.Filter):
+    """Partner keys never reach a log: not in a message, its arguments or a traceback.
+
+    On the handlers of Django's logging and on gunicorn's own loggers
+    (rehabinfo.serving), so every layer's lines pass through it.
+    """
+
+    def filter(self, record):
+        message = record.getMessage()
+        redacted = redact_keys(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text rather than format the traceback again.
+            record.exc_text = redact_keys(
+                logging.Formatter().formatException(record.exc_info)
+            )
+        return True

@@ -305,11 +305,16 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "filters": {
+        "redact_keys": {"()": "rehabinfo.logs.RedactKeysFilter"},
         "warning_without_traceback": {"()": "rehabinfo.logs.WarningWithoutTraceback"},
         "skip_service_unavailable": {"()": "rehabinfo.logs.SkipServiceUnavailable"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_keys"],
+        },
     },
     "root": {
         "handlers": ["console"],
@@ -336,7 +341,7 @@ if DEBUG:  # The browsable API is a development aid; production speaks JSON only
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": API_RENDERERS,
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.DepthLimitedJSONParser"],
     # Optional partner keys (X-Api-Key); keyless requests stay anonymous.
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.PartnerKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

@@ -1,8 +1,11 @@
 """Every error under /api/ is an RFC 9457 problem, never HTML or a traceback."""
 
+import json
+
 import pytest
 from django.db import OperationalError
 
+from api.middleware import RequestSizeLimitMiddleware
 from api.problems import PROBLEM_CONTENT_TYPE
 from api.throttling import PartnerRateThrottle
 
@@ -10,7 +13,8 @@ from api.throttling import PartnerRateThrottle
 def assert_problem(response, status: int):
     assert response.status_code == status
     assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
-    body = response.json()
+    assert response["Cache-Control"] == "no-store"
+    body = json.loads(response.content)
     assert body["status"] == status
     assert body["type"] == "about:blank"
     assert body["title"] and body["detail"]
@@ -205,3 +209,69 @@ def test_oversized_body_outside_the_api_is_a_plain_413(client, db, settings):
 
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/plain")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "status"),
+    [
+        ("post", "/api/v1/schema/", {}, 405),
+        ("get", "/api/v1/schema/", {"HTTP_ACCEPT": "text/html"}, 406),
+        ("post", "/api/v1/docs/", {}, 405),
+        ("get", "/api/v1/docs/", {"HTTP_ACCEPT": "application/xml"}, 406),
+        ("post", "/api/v1/redoc/", {}, 405),
+        ("get", "/api/v1/redoc/", {"HTTP_ACCEPT": "application/xml"}, 406),
+    ],
+)
+def test_schema_and_docs_errors_are_problem_json(
+    client, db, method, path, headers, status
+):
+    response = getattr(client, method)(path, **headers)
+
+    assert_problem(response, status)
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/api/v1/schema/?lang=fr", "lang"),
+        ("/api/v1/schema/?format=json", "format"),
+        ("/api/v1/docs/?colour=blue", "colour"),
+        ("/api/v1/docs/?script=&x=1", "x"),
+        ("/api/v1/redoc/?version=2", "version"),
+    ],
+)
+def test_schema_and_docs_refuse_unknown_query_parameters(client, db, path, parameter):
+    body = assert_problem(client.get(path), 400)
+
+    assert [error["field"] for error in body["errors"]] == [parameter]
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "status"),
+    [
+        ("/api/v1/topics/no-such-topic/", {}, 404),
+        ("/api/v1/nothing-here/", {}, 404),
+        ("/api/v1/topics/?limit=0", {}, 400),
+        ("/api/v1/topics/", {"HTTP_X_API_KEY": "not-a-key"}, 401),
+        ("/api/v1/topics/", {"HTTP_ACCEPT": "application/xml"}, 406),
+    ],
+)
+def test_api_errors_are_never_stored_by_a_cache(client, db, path, headers, status):
+    response = client.get(path, **headers)
+
+    assert response.status_code == status
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_body_without_length_or_end_is_a_problem_411_not_an_empty_body(rf):
+    request = rf.post(
+        "/api/v1/comparisons/anything/assessment/",
+        b'{"answers": {}}',
+        content_type="application/json",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+    del request.META["CONTENT_LENGTH"]  # As a server that cannot end the input.
+
+    response = RequestSizeLimitMiddleware(lambda request: None)(request)
+
+    assert_problem(response, 411)

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.parsers import MAX_JSON_DEPTH, nests_deeper_than
 from content.models import Comparison, Criterion, PublicationStatus
 
 URL = "/api/v1/comparisons/inpatient-vs-outpatient-heroin-rehab/assessment/"
@@ -209,6 +210,39 @@ def test_bad_assessment_body_is_a_400_naming_the_problem(
         assert problem["errors"][0]["field"] == field
     else:
         assert "JSON" in problem["detail"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 1000 + "]" * 1000,
+        '{"answers": ' + '{"a": ' * 1000 + "1" + "}" * 1001,
+        "[" * 5000,  # Unbalanced: refused for its depth all the same.
+    ],
+)
+def test_deeply_nested_json_is_a_400_naming_the_limit(client, seed_content, body):
+    response = client.post(URL, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert f"more than {MAX_JSON_DEPTH} levels" in response.json()["detail"]
+
+
+def test_json_nesting_counts_no_bracket_inside_a_string():
+    body = json.dumps({"answers": {"safe-home": '[[[{{{"}}}]]]\\', "x": "]]"}})
+
+    assert nests_deeper_than(body.encode(), 1)
+    assert not nests_deeper_than(body.encode(), 2)
+
+
+def test_json_nested_to_the_limit_is_parsed(client, seed_content):
+    nested = "[" * (MAX_JSON_DEPTH - 1) + "]" * (MAX_JSON_DEPTH - 1)
+    response = client.post(
+        URL, '{"answers": ' + nested + "}", content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "answers"
 
 
 def test_unknown_comparison_assessment_is_404(client, seed_content):

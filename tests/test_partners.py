@@ -1,19 +1,23 @@
 """Partner API keys: issue, rotate, revoke, origins, rate tiers and usage counts."""
 
 import datetime
+import pickle
 
 import pytest
 import yaml
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from api.models import Partner, PartnerAPIKey, PartnerUsage, RateTier
 from api.partners import (
     InvalidKey,
     OriginNotAllowed,
+    lookup_cache_key,
     record_usage,
     resolve_partner,
 )
@@ -361,7 +365,9 @@ def test_throttle_keeps_partners_counters_apart(client, key, other_partner, tier
     other_key = other_partner.issue_key()[1]
 
     assert statuses(client, 4, key) == [200, 200, 200, 429]
-    assert statuses(client, 3, other_key) == [200, 200, 200]
+    # Another address: a key's first check costs its address one of the
+    # anonymous rate's requests (1 here), and the first key had it.
+    assert statuses(client, 3, other_key, REMOTE_ADDR="192.0.2.9") == [200] * 3
 
 
 def test_throttle_follows_the_partners_tier(client, partner, key, tier_rates):
@@ -656,3 +662,127 @@ def test_partner_admin_usage_table_says_when_there_is_no_usage(admin_client, par
     html = admin_client.get(partner_url("change", partner.pk)).content.decode()
 
     assert "No requests with this partner's keys in the last 30 days." in html
+
+
+# Key checks: throttled by address, looked up through a cache ---------------
+
+MADE_UP_KEY = "Zz99Yy88." + "x" * 32
+
+
+def key_queries(queries) -> list[str]:
+    return [query["sql"] for query in queries if "partnerapikey" in query["sql"]]
+
+
+def test_made_up_keys_get_429_by_address_before_any_lookup(
+    client, db, tier_rates, django_assert_num_queries
+):
+    assert statuses(client, 2, "Zz99Yy88." + "a" * 32) == [401, 429]
+
+    with django_assert_num_queries(0):
+        response = keyed_get(client, TOPICS, "Qq77Ww66." + "b" * 32)
+
+    assert_problem(response, 429)
+    assert int(response["Retry-After"]) > 0
+
+
+def test_made_up_keys_from_another_address_are_still_checked(client, db, tier_rates):
+    statuses(client, 2, MADE_UP_KEY)
+
+    assert statuses(client, 1, MADE_UP_KEY, REMOTE_ADDR="192.0.2.9") == [401]
+
+
+def test_malformed_keys_count_against_the_address_too(client, db, tier_rates):
+    assert statuses(client, 2, "nonsense") == [401, 429]
+
+
+def test_unknown_key_lookup_is_cached(client, db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert keyed_get(client, TOPICS, MADE_UP_KEY).status_code == 401
+
+    with django_assert_num_queries(0):
+        assert keyed_get(client, TOPICS, MADE_UP_KEY).status_code == 401
+
+
+def test_good_key_lookup_is_cached(client, key, published_topic):
+    keyed_get(client, TOPICS, key)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = keyed_get(client, TOPICS, key)
+
+    assert response.status_code == 200
+    assert key_queries(queries.captured_queries) == []
+
+
+def test_good_keys_cost_no_key_check_once_cached(client, key, tier_rates):
+    keyed_get(client, TOPICS, key)  # Its first check: the address's 1 a minute.
+
+    assert statuses(client, 2, key) == [200, 200]
+    assert statuses(client, 1, MADE_UP_KEY) == [429]
+
+
+def test_key_lookup_cache_holds_no_secret(key):
+    resolve_partner(RequestFactory().get(TOPICS, HTTP_X_API_KEY=key))
+
+    cached = cache.get(lookup_cache_key(key.partition(".")[0]))
+    assert cached.prefix == key.partition(".")[0]
+    assert key.partition(".")[2] not in pickle.dumps(cached).decode("latin-1")
+
+
+def test_revocation_takes_effect_despite_the_lookup_cache(client, partner, key):
+    assert keyed_get(client, TOPICS, key).status_code == 200
+
+    partner.revoke_keys()
+
+    assert "revoked" in assert_problem(keyed_get(client, TOPICS, key), 401)["detail"]
+
+
+def test_partner_suspension_takes_effect_despite_the_lookup_cache(client, partner, key):
+    assert keyed_get(client, TOPICS, key).status_code == 200
+
+    partner.is_active = False
+    partner.save()
+
+    assert assert_problem(keyed_get(client, TOPICS, key), 401)
+
+
+def test_origin_change_takes_effect_despite_the_lookup_cache(client, partner, key):
+    assert keyed_get(client, TOPICS, key, HTTP_ORIGIN=CLINIC).status_code == 200
+
+    partner.allowed_origins = "https://other.example"
+    partner.save()
+
+    assert_problem(keyed_get(client, TOPICS, key, HTTP_ORIGIN=CLINIC), 403)
+
+
+def test_key_deletion_takes_effect_despite_the_lookup_cache(client, partner, key):
+    assert keyed_get(client, TOPICS, key).status_code == 200
+
+    partner.api_keys.get().delete()
+
+    assert_problem(keyed_get(client, TOPICS, key), 401)
+
+
+def test_key_lookup_cache_is_dropped_again_when_the_change_commits(
+    partner, key, django_capture_on_commit_callbacks
+):
+    prefix = key.partition(".")[0]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        partner.revoke_keys()
+    cache.set(lookup_cache_key(prefix), "stale row read before the commit")
+
+    for callback in callbacks:
+        callback()
+
+    assert cache.get(lookup_cache_key(prefix)) is None
+
+
+def test_made_up_keys_on_widget_pages_get_429_with_retry_after(
+    client, published_topic, tier_rates
+):
+    url = "/embed/v1/topics/heroin-rehab/faqs/?key=Zz99Yy88." + "a" * 32
+
+    first, second = client.get(url), client.get(url)
+
+    assert (first.status_code, second.status_code) == (401, 429)
+    assert second["Content-Type"].startswith("text/html")
+    assert int(second["Retry-After"]) > 0

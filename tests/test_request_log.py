@@ -2,8 +2,12 @@
 
 import json
 import logging
+import sys
 
-from rehabinfo.logs import JSONLogFormatter
+import pytest
+
+from api.keys import redact_keys
+from rehabinfo.logs import JSONLogFormatter, RedactKeysFilter
 
 
 def access_records(caplog):
@@ -59,3 +63,46 @@ def test_logs_hold_no_query_string_and_no_body(client, seed_content, caplog):
     assert "secretsecret" not in logged
     assert "safe-home" not in logged
     assert len(access_records(caplog)) == 2
+
+
+KEY = "Ab12Cd34.k7Q2xZ9pL4mN8vB3cR6tY1wE5uI0oP2a"
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        (f"GET /embed/?theme=dark&key={KEY} HTTP/1.1", "&key=[redacted] HTTP/1.1"),
+        ("GET /embed/?key=typo.not-a-key&theme=dark", "?key=[redacted]&theme=dark"),
+        ("X-Api-Key: half-a-key", "X-Api-Key: [redacted]"),
+        ("{'HTTP_X_API_KEY': 'half-a-key'}", "{'HTTP_X_API_KEY': '[redacted]'}"),
+        (f"Invalid HTTP_HOST header: '{KEY}'", "header: '[redacted]'"),
+    ],
+)
+def test_redact_keys_replaces_keys_and_values_given_as_keys(text, redacted):
+    assert redacted in redact_keys(text)
+    assert "half-a-key" not in redact_keys(text)
+    assert KEY.split(".")[1] not in redact_keys(text)
+
+
+def test_log_lines_hold_no_partner_key_in_message_arguments_or_traceback():
+    try:
+        raise ValueError(f"bad key {KEY}")
+    except ValueError:
+        record = logging.getLogger("test").makeRecord(
+            "test", logging.ERROR, __file__, 1, "Refused %s", (KEY,), sys.exc_info()
+        )
+
+    assert RedactKeysFilter().filter(record)
+
+    for formatter in (JSONLogFormatter(), logging.Formatter()):
+        line = formatter.format(record)
+        assert KEY.split(".")[1] not in line
+        assert "Refused [redacted]" in line and "bad key [redacted]" in line
+
+
+def test_django_log_handlers_redact_partner_keys(settings):
+    filters = settings.LOGGING["filters"]
+    for handler in settings.LOGGING["handlers"].values():
+        assert [filters[name]["()"] for name in handler["filters"]] == [
+            "rehabinfo.logs.RedactKeysFilter"
+        ]

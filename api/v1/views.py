@@ -7,6 +7,11 @@ included, goes through ``published()``.
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -385,3 +390,29 @@ class AssessmentView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
         ).data
         # Health information: no browser, proxy or CDN may keep a copy.
         return Response(data, headers={"Cache-Control": "no-store"})
+
+
+# The schema and its two viewers: strict about their query like every endpoint.
+
+
+class SchemaView(StrictQueryParametersMixin, SpectacularAPIView):
+    """The OpenAPI 3 schema of v1, YAML or (with Accept) JSON."""
+
+    def allowed_query_parameters(self):
+        return set()
+
+
+class SwaggerView(StrictQueryParametersMixin, SpectacularSwaggerSplitView):
+    """Swagger UI; ``?script`` serves its start-up script, as a strict CSP needs."""
+
+    flag_parameters = frozenset({"script"})
+
+    def allowed_query_parameters(self):
+        return set(self.flag_parameters)
+
+
+class RedocView(StrictQueryParametersMixin, SpectacularRedocView):
+    """ReDoc."""
+
+    def allowed_query_parameters(self):
+        return set()
