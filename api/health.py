@@ -13,9 +13,19 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from api.problems import PROBLEM_CONTENT_TYPE, problem
+from api.problems import (
+    DATABASE_OUTAGE_LOG_INTERVAL,
+    PROBLEM_CONTENT_TYPE,
+    OutageLog,
+    problem,
+)
 
-logger = logging.getLogger(__name__)
+# Load balancers probe every few seconds: an outage is one line per interval.
+not_ready = OutageLog(
+    "Not ready: %s down; further failed probes in the next %g s are not logged.",
+    interval=DATABASE_OUTAGE_LOG_INTERVAL,
+    level=logging.WARNING,
+)
 READINESS_KEY = "readyz:probe"
 
 
@@ -49,7 +59,7 @@ def readyz(request):
     checks = {"database": database_is_up(), "cache": cache_is_up()}
     down = [name for name, up in checks.items() if not up]
     if down:
-        logger.warning("Not ready: %s down", ", ".join(down))
+        not_ready.log(", ".join(down))
         body = problem(503, f"Unavailable: {', '.join(down)}.")
         body["checks"] = {name: "up" if up else "down" for name, up in checks.items()}
         response = JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)

@@ -148,21 +148,27 @@ def error_response(
 
 
 class OutageLog:
-    """One ERROR line per interval while a backing service keeps failing."""
+    """One line per interval while a backing service keeps failing.
 
-    def __init__(self, message: str, interval: float):
+    ``message`` takes what failed (%s) and the interval (%g).
+    """
+
+    def __init__(self, message: str, interval: float, level: int = logging.ERROR):
         self.message = message
         self.interval = interval
+        self.level = level
         self.logged_at = -math.inf
         self.lock = threading.Lock()
 
-    def log(self, error: Exception) -> None:
+    def log(self, what: Exception | str) -> None:
         now = time.monotonic()
         with self.lock:
             if now - self.logged_at < self.interval:
                 return
             self.logged_at = now
-        logger.error(self.message, error.__class__.__name__, self.interval)
+        if isinstance(what, Exception):
+            what = what.__class__.__name__
+        logger.log(self.level, self.message, what, self.interval)
 
 
 database_outage = OutageLog(

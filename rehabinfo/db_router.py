@@ -50,7 +50,12 @@ def replica_is_current() -> bool:
     global replica_down_until
     if time.monotonic() < replica_down_until:
         return False
-    edited_at = content_version().edited_at
+    try:
+        edited_at = content_version().edited_at
+    except DatabaseError:
+        # The primary is down: the request reads it anyway and answers 503,
+        # rather than trust a replica that cannot be checked.
+        return False
     try:
         replica_edited_at = ContentChange.last_changed_at(using=REPLICA)
     except DatabaseError as error:

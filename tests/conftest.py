@@ -163,13 +163,14 @@ def no_outage_left_over():
     (Without the monkeypatch fixture, which would then be undone only after
     the test database is gone.)
     """
-    from api import problems
+    from api import health, problems
     from content.models import changes
     from rehabinfo.cache import shared_cache
 
     shared_cache.reset()
     changes.last_seen_version = None
     problems.database_outage.logged_at = -math.inf
+    health.not_ready.logged_at = -math.inf
     yield
     shared_cache.reset()
 

@@ -53,3 +53,15 @@ def test_health_endpoints_are_not_throttled(client, db, monkeypatch):
     statuses = {client.get("/readyz").status_code for _ in range(5)}
 
     assert statuses == {200}
+
+
+def test_readyz_logs_one_warning_per_outage_interval(client, db, monkeypatch, caplog):
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: None)
+
+    statuses = [client.get("/readyz").status_code for _ in range(20)]
+
+    assert statuses == [503] * 20
+    not_ready = [r for r in caplog.records if r.getMessage().startswith("Not ready")]
+    assert len(not_ready) == 1
+    assert not_ready[0].levelname == "WARNING"
+    assert "cache down" in not_ready[0].getMessage()

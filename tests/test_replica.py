@@ -108,3 +108,29 @@ def test_unreachable_replica_falls_back_to_the_primary(primary_and_replica):
     assert result.stdout.split("\n")[-2] == "[200, 200, 200]"
     # One warning: the replica is not retried on every request.
     assert result.stderr.count("Read replica unreachable") == 1
+
+
+def test_unreachable_primary_with_a_replica_is_a_503_not_a_500(primary_and_replica):
+    _, replica = primary_and_replica
+    # Keyed and POST requests bypass the response cache and reach the router.
+    script = (
+        "from django.test import Client; c = Client(); "
+        "print([c.get('/api/v1/topics/', HTTP_X_API_KEY='Zz99Yy88.' + 'a' * 32)"
+        ".status_code, "
+        "c.post('/api/v1/comparisons/x/assessment/', {}, "
+        "content_type='application/json').status_code])"
+    )
+
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        env={
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{CLOSED_PORT}/x",
+            "DATABASE_REPLICA_URL": replica,
+        },
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == "[503, 503]"
