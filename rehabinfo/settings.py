@@ -374,6 +374,26 @@ SPECTACULAR_SETTINGS = {
         "Last-Modified; send If-None-Match or If-Modified-Since for a 304."
     ),
     "VERSION": "1.0.0",
+    # 3.1: nullability is a JSON Schema type (`[string, "null"]`), which typed
+    # client generators and validators read without vendor rules.
+    "OAS_VERSION": "3.1.0",
+    "CONTACT": {
+        "name": "Rehabinfo editorial team",
+        "url": "https://api.rehabinfo.example/",
+        "email": "api@rehabinfo.example",
+    },
+    "SERVERS": [
+        {"url": "https://api.rehabinfo.example", "description": "Production"},
+        {"url": "http://127.0.0.1:8000", "description": "Local (make run)"},
+    ],
+    "TAGS": [
+        {"name": "root", "description": "Links to every collection."},
+        {"name": "topics", "description": "Subject pages."},
+        {"name": "comparisons", "description": "Comparisons and the decision helper."},
+        {"name": "faqs", "description": "Questions and answers."},
+        {"name": "resources", "description": "Where to get help."},
+        {"name": "search", "description": "Search across topics, comparisons, FAQs."},
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -385,6 +405,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "RegionEnum": "content.models.Region",
+        "AssessmentAnswerEnum": "content.assessment.ALLOWED_ANSWERS",
+        "SchemaOrgReviewerTypeEnum": ["Organization", "Person"],
     },
 }
 

@@ -3,18 +3,19 @@
 Kept beside the views so each view module stays about behaviour.
 """
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
     inline_serializer,
 )
 from rest_framework import serializers
 
-from api.jsonld import JSONLD_MEDIA_TYPE
+from api.jsonld import JSONLD_MEDIA_TYPE, SCHEMA_ORG
+from api.pagination import MAX_OFFSET, StrictLimitOffsetPagination
 
 from . import serializers as serializers_v1
 
@@ -44,6 +45,12 @@ FAQ_EXAMPLE = {
         "text": "Detox supervised by medical and mental health professionals.",
     },
     "topic": "medical-detox",
+    "topic_link": {
+        "slug": "medical-detox",
+        "title": "Medical detox",
+        "summary": "Withdrawal managed by medical professionals.",
+        "url": f"{HOST}/topics/medical-detox/",
+    },
     "comparison": None,
     "position": 1,
     "url": f"{HOST}/faqs/1/",
@@ -251,16 +258,17 @@ def list_and_detail(
     list_example: dict,
     detail_example: dict,
     list_parameters=(),
-    jsonld: OpenApiResponse | None = None,
+    jsonld_path: str = "",
     **actions,
 ):
-    detail_responses = {200: detail_serializer}
-    detail_examples = [OpenApiExample(noun, value=detail_example, response_only=True)]
-    if jsonld is not None:
-        # The same URL answers schema.org JSON-LD to Accept: application/ld+json.
-        detail_responses = {(200, "application/json"): detail_serializer}
-        detail_responses[(200, JSONLD_MEDIA_TYPE)] = jsonld
-        detail_examples[0].media_type = "application/json"
+    detail = OpenApiResponse(detail_serializer)
+    if jsonld_path:
+        # The JSON-LD is declared once, at its own typed URL: a second media
+        # type on this 200 would make every generated client handle a union.
+        detail.description = (
+            "Sent `Accept: application/ld+json`, this URL answers the "
+            f"schema.org JSON-LD documented at `{jsonld_path}` instead."
+        )
     return extend_schema_view(
         list=extend_schema(
             summary=f"List published {noun}",
@@ -271,11 +279,129 @@ def list_and_detail(
         retrieve=extend_schema(
             summary=f"Get one published {noun.rstrip('s')}",
             parameters=[lookup],
-            responses={**detail_responses, (404, PROBLEM): NOT_FOUND, **COMMON_ERRORS},
-            examples=detail_examples,
+            responses={
+                (200, "application/json"): detail,
+                (404, PROBLEM): NOT_FOUND,
+                **COMMON_ERRORS,
+            },
+            examples=[OpenApiExample(noun, value=detail_example, response_only=True)],
         ),
         **actions,
     )
+
+
+# schema.org JSON-LD as api/jsonld.py builds it; schemathesis checks every
+# JSON-LD response against these. ``@``-names cannot be attribute names, so
+# each serializer lists its fields in ``get_fields()``.
+
+
+def schema_org_type(*names: str) -> serializers.CharField:
+    """The ``@type`` of a node: one schema.org type (a constant) or one of a few."""
+    schema = (
+        {"type": "string", "const": names[0]}
+        if len(names) == 1
+        else {"type": "string", "enum": list(names)}
+    )
+    return extend_schema_field(schema)(serializers.CharField())
+
+
+class SchemaOrgOrganizationSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "@type": schema_org_type("Organization"),
+            "name": serializers.CharField(),
+        }
+
+
+class SchemaOrgReviewerSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "@type": schema_org_type("Organization", "Person"),
+            "name": serializers.CharField(),
+            "description": serializers.CharField(
+                required=False, help_text="Credentials; absent when none."
+            ),
+        }
+
+
+class SchemaOrgAnswerSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "@type": schema_org_type("Answer"),
+            "text": serializers.CharField(help_text="Plain text, no markup."),
+        }
+
+
+class SchemaOrgQuestionSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "@type": schema_org_type("Question"),
+            "name": serializers.CharField(),
+            "acceptedAnswer": SchemaOrgAnswerSerializer(),
+        }
+
+
+def page_fields() -> dict:
+    """Fields of every page node; the review fields only when reviewed."""
+    return {
+        "name": serializers.CharField(),
+        "url": serializers.URLField(),
+        "inLanguage": serializers.CharField(),
+        "dateModified": serializers.DateTimeField(),
+        "lastReviewed": serializers.DateField(required=False),
+        "reviewedBy": SchemaOrgReviewerSerializer(required=False),
+    }
+
+
+class FAQPageEntitySerializer(serializers.Serializer):
+    """schema.org FAQPage without ``@context``, as a main entity."""
+
+    def get_fields(self):
+        return {
+            "@type": schema_org_type("FAQPage"),
+            **page_fields(),
+            "mainEntity": SchemaOrgQuestionSerializer(many=True),
+        }
+
+
+class FAQPageSerializer(FAQPageEntitySerializer):
+    """schema.org FAQPage (application/ld+json) of the published FAQs."""
+
+    def get_fields(self):
+        return {"@context": schema_org_type(SCHEMA_ORG), **super().get_fields()}
+
+
+class SchemaOrgCitationSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "@type": schema_org_type("CreativeWork"),
+            "name": serializers.CharField(),
+            "publisher": SchemaOrgOrganizationSerializer(),
+            "url": serializers.URLField(required=False, help_text="Absent if none."),
+        }
+
+
+class SchemaOrgTherapySerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "@type": schema_org_type("MedicalTherapy"),
+            "name": serializers.CharField(),
+        }
+
+
+class MedicalWebPageSerializer(serializers.Serializer):
+    """schema.org MedicalWebPage (application/ld+json), FAQs as main entity."""
+
+    def get_fields(self):
+        return {
+            "@context": schema_org_type(SCHEMA_ORG),
+            "@type": schema_org_type("MedicalWebPage"),
+            **page_fields(),
+            "description": serializers.CharField(),
+            "about": SchemaOrgTherapySerializer(),
+            "citation": SchemaOrgCitationSerializer(many=True),
+            "mainEntity": FAQPageEntitySerializer(),
+        }
 
 
 FAQ_PAGE_EXAMPLE = {
@@ -321,10 +447,10 @@ MEDICAL_WEB_PAGE_EXAMPLE = {
 }
 
 
-def jsonld_response(description: str, example: dict) -> OpenApiResponse:
+def jsonld_response(serializer, example: dict) -> OpenApiResponse:
     return OpenApiResponse(
-        OpenApiTypes.OBJECT,
-        description=description,
+        serializer,
+        description=serializer.__doc__,
         examples=[
             OpenApiExample(
                 example["@type"],
@@ -336,13 +462,8 @@ def jsonld_response(description: str, example: dict) -> OpenApiResponse:
     )
 
 
-FAQ_PAGE = jsonld_response(
-    "schema.org FAQPage (application/ld+json) of the published FAQs.", FAQ_PAGE_EXAMPLE
-)
-MEDICAL_WEB_PAGE = jsonld_response(
-    "schema.org MedicalWebPage (application/ld+json) with the FAQs as main entity.",
-    MEDICAL_WEB_PAGE_EXAMPLE,
-)
+FAQ_PAGE = jsonld_response(FAQPageSerializer, FAQ_PAGE_EXAMPLE)
+MEDICAL_WEB_PAGE = jsonld_response(MedicalWebPageSerializer, MEDICAL_WEB_PAGE_EXAMPLE)
 
 
 def jsonld_action(summary: str, lookup: OpenApiParameter, response: OpenApiResponse):
@@ -369,7 +490,7 @@ topics = list_and_detail(
         "review": REVIEW,
     },
     TOPIC_DETAIL,
-    jsonld=MEDICAL_WEB_PAGE,
+    jsonld_path="/api/v1/topics/{slug}/medicalwebpage/",
     faqpage=jsonld_action(
         "Get a topic's FAQs as FAQPage JSON-LD", slug_parameter("topic"), FAQ_PAGE
     ),
@@ -395,7 +516,7 @@ comparisons = list_and_detail(
         "review": REVIEW,
     },
     COMPARISON_DETAIL,
-    jsonld=FAQ_PAGE,
+    jsonld_path="/api/v1/comparisons/{slug}/faqpage/",
     faqpage=jsonld_action(
         "Get a comparison's FAQs as FAQPage JSON-LD",
         slug_parameter("comparison"),
@@ -426,6 +547,29 @@ resources = list_and_detail(
     ],
 )
 
+
+def page_parameters() -> list[OpenApiParameter]:
+    """``limit`` and ``offset`` of a view that pages without being a list action."""
+    paginator = StrictLimitOffsetPagination
+    return [
+        OpenApiParameter(
+            paginator.limit_query_param,
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": paginator.max_limit,
+                "default": paginator.default_limit,
+            },
+            description=paginator.limit_query_description,
+        ),
+        OpenApiParameter(
+            paginator.offset_query_param,
+            {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+            description=paginator.offset_query_description,
+        ),
+    ]
+
+
 search = extend_schema_view(
     get=extend_schema(
         summary="Search topics, comparisons and FAQs",
@@ -442,6 +586,7 @@ search = extend_schema_view(
                 description="Words to search for (1 to 200 characters, not only "
                 "spaces).",
             ),
+            *page_parameters(),
         ],
         responses={
             200: serializers_v1.SearchHitSerializer(many=True),
@@ -456,6 +601,8 @@ search = extend_schema_view(
                     "snippet": "…A newer drug, naltrexone, can be taken after detox…",
                     "url": f"{HOST}/topics/medication-assisted-treatment/",
                     "rank": 0.6,
+                    "slug": "medication-assisted-treatment",
+                    "id": None,
                 },
             )
         ],
@@ -465,6 +612,7 @@ search = extend_schema_view(
 root = extend_schema_view(
     get=extend_schema(
         summary="Links to every collection",
+        tags=["root"],
         responses={
             200: inline_serializer(
                 "ApiRoot",

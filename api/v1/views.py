@@ -287,6 +287,8 @@ class SearchView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
                     request=request,
                 ),
                 "rank": hit.rank,
+                "slug": None if hit.kind == "faq" else hit.obj.slug,
+                "id": hit.obj.id if hit.kind == "faq" else None,
             }
             for hit in page
         ]
