@@ -398,6 +398,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.v1.schema.non_empty_query_strings",
+        "api.v1.schema.http_semantics",
     ],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -417,7 +418,16 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
 CORS_ALLOW_HEADERS = [*default_cors_headers, "x-api-key"]
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Deprecation", "Sunset"]
+# What browser clients may read: the validators, when to retry, the request id
+# to quote in a report, and the version lifecycle.
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "X-Request-ID",
+    "Deprecation",
+    "Sunset",
+]
 
 # Benchmark ----------------------------------------------------------------
 # Mounts bench/'s reference views under /bench/ for `make bench`; never in

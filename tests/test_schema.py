@@ -38,6 +38,14 @@ def test_schema_validates_without_warnings(tmp_path):
     )
 
 
+def resolved(schema: dict, node: dict) -> dict:
+    """``node``, or the component its ``$ref`` points to."""
+    if "$ref" not in node:
+        return node
+    *_, kind, name = node["$ref"].split("/")
+    return schema["components"][kind][name]
+
+
 def test_every_operation_has_summary_examples_and_described_parameters(served_schema):
     schema = yaml.safe_load(served_schema)
     operations = [
@@ -51,6 +59,7 @@ def test_every_operation_has_summary_examples_and_described_parameters(served_sc
         assert operation.get("summary"), where
         assert operation.get("description"), where
         for parameter in operation.get("parameters", []):
+            parameter = resolved(schema, parameter)
             assert parameter.get("description"), (where, parameter["name"])
         for media_type, ok in operation["responses"]["200"]["content"].items():
             assert ok.get("examples"), (where, media_type)
@@ -140,7 +149,35 @@ def test_schema_types_assessment_answers_as_the_accepted_enum(served_schema):
 
 
 def test_schema_declares_paging_parameters_of_search(served_schema):
-    operation = yaml.safe_load(served_schema)["paths"]["/api/v1/search/"]["get"]
+    schema = yaml.safe_load(served_schema)
+    operation = schema["paths"]["/api/v1/search/"]["get"]
 
-    names = {parameter["name"] for parameter in operation["parameters"]}
+    names = {resolved(schema, p)["name"] for p in operation["parameters"]}
     assert {"q", "limit", "offset"} <= names
+
+
+def test_schema_declares_revalidation_on_every_get(served_schema):
+    schema = yaml.safe_load(served_schema)
+    gets = [item["get"] for item in schema["paths"].values() if "get" in item]
+
+    assert len(gets) >= 10
+    for operation in gets:
+        names = {resolved(schema, p)["name"] for p in operation["parameters"]}
+        assert {"If-None-Match", "If-Modified-Since"} <= names
+        ok_headers = operation["responses"]["200"]["headers"]
+        assert {"ETag", "Last-Modified", "Cache-Control", "X-Request-ID"} <= set(
+            ok_headers
+        )
+        not_modified = resolved(schema, operation["responses"]["304"])
+        assert "content" not in not_modified and "ETag" in not_modified["headers"]
+        assert {"400", "406", "429", "503"} <= set(operation["responses"])
+
+
+def test_schema_declares_what_a_post_can_be_refused_with(served_schema):
+    schema = yaml.safe_load(served_schema)
+    post = schema["paths"]["/api/v1/comparisons/{slug}/assessment/"]["post"]
+
+    assert {"400", "406", "413", "415", "429", "503"} <= set(post["responses"])
+    assert "Cache-Control" in post["responses"]["200"]["headers"]
+    throttled = post["responses"]["429"]["headers"]
+    assert {"Retry-After", "X-Request-ID", "Cache-Control"} <= set(throttled)

@@ -735,7 +735,8 @@ ASSESSMENT_RULE = (
     "is `Cache-Control: no-store`."
 )
 ASSESSMENT_BAD_REQUEST = problem(
-    "The body is not JSON, not an object, too large, or has unknown keys or values.",
+    "The body is not JSON, not an object, nested too deeply, over 8 KB, or has "
+    "unknown keys or values.",
     400,
     "answers: Unknown question key: pets. Known keys: safe-home, severe-addiction.",
     [
@@ -779,3 +780,163 @@ assessment = extend_schema_view(
         ],
     ),
 )
+
+
+# HTTP semantics every operation shares, declared once as components and
+# referenced by the hook below. drf-spectacular documents response headers and
+# header parameters per operation only (OpenApiParameter(response=...)), and
+# these are facts about the middleware and mixins that wrap every view.
+HTTP_DATE = "An HTTP date, e.g. Sat, 28 Nov 2026 12:00:00 GMT."
+HEADERS = {
+    "ETag": {
+        "description": "Strong validator of the exact body; send it back in "
+        "If-None-Match to revalidate.",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "Last-Modified": {
+        "description": f"When public content last changed. {HTTP_DATE}",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {
+        "description": "Freshness for browsers and CDNs: `public, max-age=60, "
+        "s-maxage=300` by default (configurable).",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "Cache-Control-No-Store": {
+        "description": "`no-store`: no browser, proxy or CDN may keep a copy.",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "Cache-Control-Error": {
+        "description": "`no-store` on errors, so no cache keeps one.",
+        "schema": {"type": "string"},
+    },
+    "X-Request-ID": {
+        "description": "The request's id in the server's logs: the incoming "
+        "X-Request-ID if well-formed, else a generated one. Quote it when "
+        "reporting a problem.",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
+    },
+    "Deprecation": {
+        "description": "RFC 9745: present once API v1 is deprecated, as "
+        "`@<Unix time>` of the deprecation date.",
+        "schema": {"type": "string", "pattern": "^@[0-9]+$"},
+    },
+    "Sunset": {
+        "description": f"RFC 8594: present once v1 has a removal date. {HTTP_DATE}",
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+}
+CONDITIONAL_PARAMETERS = {
+    "IfNoneMatch": {
+        "name": "If-None-Match",
+        "in": "header",
+        "description": "ETag(s) of a copy the client holds; a match answers 304 "
+        "with no body.",
+        "schema": {"type": "string"},
+    },
+    "IfModifiedSince": {
+        "name": "If-Modified-Since",
+        "in": "header",
+        "description": "Last-Modified of a copy the client holds; if nothing "
+        "changed since, 304 with no body. Ignored when If-None-Match is sent.",
+        "schema": {"type": "string"},
+    },
+}
+
+
+def header_refs(*names: str) -> dict:
+    return {
+        name.removesuffix("-No-Store").removesuffix("-Error"): {
+            "$ref": f"#/components/headers/{name}"
+        }
+        for name in names
+    }
+
+
+EVERY_RESPONSE_HEADERS = ("X-Request-ID", "Deprecation", "Sunset")
+ERROR_HEADERS = (*EVERY_RESPONSE_HEADERS, "Cache-Control-Error")
+
+
+def problem_response_component(description: str, *headers: str) -> dict:
+    return {
+        "description": description,
+        "headers": header_refs(*ERROR_HEADERS, *headers),
+        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+RESPONSES = {
+    "NotModified": {
+        "description": "Not Modified: the copy the client holds is current; no "
+        "body. Reuse it (with these refreshed headers).",
+        "headers": header_refs(
+            "ETag", "Last-Modified", "Cache-Control", *EVERY_RESPONSE_HEADERS
+        ),
+    },
+    "NotAcceptable": problem_response_component(
+        "The Accept header allows none of this endpoint's media types."
+    ),
+    "ContentTooLarge": problem_response_component(
+        "The declared request body is over the server's limit "
+        "(REQUEST_MAX_BODY_BYTES, 1 MB by default); it is refused unread."
+    ),
+    "UnsupportedMediaType": problem_response_component(
+        "The body is not `application/json` (a form-encoded POST gets this)."
+    ),
+    "ServiceUnavailable": problem_response_component(
+        "The content database is unavailable; try again after Retry-After.",
+        "Retry-After",
+    ),
+}
+
+
+def http_semantics(result, generator, request, public):
+    """Postprocessing hook: caching, request ids and the shared error statuses.
+
+    GETs take If-None-Match / If-Modified-Since and may answer 304; their 200
+    carries ETag, Last-Modified and Cache-Control. Every response carries
+    X-Request-ID (and Deprecation / Sunset once v1 is retired). 406 and 503
+    can answer any operation, 413 and 415 any POST.
+    """
+    components = result.setdefault("components", {})
+    components.setdefault("headers", {}).update(HEADERS)
+    components.setdefault("parameters", {}).update(CONDITIONAL_PARAMETERS)
+    components.setdefault("responses", {}).update(RESPONSES)
+
+    def ref(name: str) -> dict:
+        return {"$ref": f"#/components/responses/{name}"}
+
+    for item in result.get("paths", {}).values():
+        for method, operation in item.items():
+            responses = operation["responses"]
+            for status, response in responses.items():
+                names = ERROR_HEADERS if int(status) >= 400 else EVERY_RESPONSE_HEADERS
+                if status == "429":
+                    names = (*names, "Retry-After")
+                response.setdefault("headers", {}).update(header_refs(*names))
+            ok = responses["200"]["headers"]
+            if method == "get":
+                operation.setdefault("parameters", []).extend(
+                    {"$ref": f"#/components/parameters/{name}"}
+                    for name in CONDITIONAL_PARAMETERS
+                )
+                ok.update(header_refs("ETag", "Last-Modified", "Cache-Control"))
+                responses["304"] = ref("NotModified")
+            else:
+                ok.update(header_refs("Cache-Control-No-Store"))
+                responses["413"] = ref("ContentTooLarge")
+                responses["415"] = ref("UnsupportedMediaType")
+            responses["406"] = ref("NotAcceptable")
+            responses["503"] = ref("ServiceUnavailable")
+            operation["responses"] = dict(sorted(responses.items()))
+    return result
