@@ -75,7 +75,7 @@ def main() -> int:
             deadline = time.monotonic() + START_TIMEOUT_SECONDS
             while not is_ready(port):
                 if server.poll() is not None or time.monotonic() > deadline:
-                    print("The API server did not start.", file=sys.stderr)
+                    sys.stderr.write("The API server did not start.\n")
                     return 1
                 time.sleep(0.2)
             client = ["node", str(CLIENT / "dist/main.js"), f"http://127.0.0.1:{port}"]
