@@ -205,7 +205,9 @@ def problem(description: str, status: int, detail: str, errors=None):
 
 
 BAD_REQUEST = problem(
-    "A query parameter is unknown or malformed.",
+    "A query parameter is unknown or malformed. The problem names it in "
+    "`errors`; for an unknown one the message lists the endpoint's parameters "
+    "(and points a `key` to the X-Api-Key header).",
     400,
     "limit: Must be between 1 and 100.",
     [{"field": "limit", "message": "Must be between 1 and 100."}],
