@@ -234,6 +234,17 @@ def test_search_without_words_is_a_400_naming_q(client, db, parameters):
     assert body["detail"].startswith("q: ")
 
 
+def test_search_query_with_a_nul_character_is_a_400_naming_q(client, db):
+    # PostgreSQL refuses NUL in text; SQLite would search for it. Both refuse it,
+    # as the schema's pattern for q says.
+    response = client.get("/api/v1/search/?q=detox%00")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert [error["field"] for error in body["errors"]] == ["q"]
+    assert "NUL" in body["detail"]
+
+
 def test_search_query_over_200_characters_is_a_400_naming_q(client, db):
     response = client.get(f"/api/v1/search/?{query(q='x' * 201)}")
 

@@ -582,11 +582,13 @@ search = extend_schema_view(
                     "type": "string",
                     "minLength": 1,
                     "maxLength": 200,
-                    "pattern": r"[^ \t\r\n]",
+                    # Something besides blanks, and no NUL anywhere (the hook
+                    # below adds that only to parameters without a pattern).
+                    "pattern": r"^[^\u0000]*[^ \t\r\n\u0000][^\u0000]*$",
                 },
                 required=True,
                 description="Words to search for (1 to 200 characters, not only "
-                "spaces).",
+                "spaces, no NUL).",
             ),
             *page_parameters(),
         ],
