@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test seed schema lint format check-migrations bench ci clean
+.PHONY: run serve test seed schema client lint format check-migrations bench ci clean
 
 # The venv is rebuilt whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -56,6 +56,16 @@ seed: $(BIN)/.installed
 schema: $(BIN)/.installed
 	$(MANAGE) spectacular --urlconf api.v1.schema_urlconf --validate --fail-on-warn \
 		--file api/v1/openapi.yaml
+
+## client: the contract as a front-end team meets it: Spectral, generated
+## TypeScript types, tsc --strict, and the typed program against a live server
+CLIENT := clients/typescript
+client: $(BIN)/.installed
+	cd $(CLIENT) && npm ci --no-audit --no-fund
+	cd $(CLIENT) && npm run --silent lint-schema
+	cd $(CLIENT) && npm run --silent generate
+	cd $(CLIENT) && npm run --silent build
+	$(BIN)/python $(CLIENT)/run_against_server.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

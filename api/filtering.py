@@ -3,6 +3,19 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
+from api.partners import KEY_HEADER, KEY_QUERY_PARAMETER
+
+
+def unknown_parameter_message(name: str, allowed: set[str]) -> str:
+    """Say what to send instead: the endpoint's parameters, or the key header."""
+    if name == KEY_QUERY_PARAMETER:
+        return (
+            f"Unknown query parameter. Send an API key in the {KEY_HEADER} header; "
+            "keys in URLs end up in logs."
+        )
+    known = ", ".join(sorted(allowed)) or "none"
+    return f"Unknown query parameter. This endpoint's parameters: {known}."
+
 
 class StrictOrderingFilter(OrderingFilter):
     ordering_description = (
@@ -72,10 +85,11 @@ class StrictQueryParametersMixin:
         super().initial(request, *args, **kwargs)
         if not hasattr(self, request.method.lower()):
             return  # An unsupported method is a 405, whatever the query says.
-        unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
+        allowed = self.allowed_query_parameters()
+        unknown = sorted(set(request.query_params) - allowed)
         if unknown:
             raise ValidationError(
-                {name: "Unknown query parameter." for name in unknown}
+                {name: unknown_parameter_message(name, allowed) for name in unknown}
             )
         empty = sorted(
             name

@@ -45,8 +45,12 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         paginated = super().get_paginated_response_schema(schema)
         properties = paginated["properties"]
         properties["count"]["example"] = 1
-        properties["next"]["example"] = None
-        properties["previous"]["example"] = None
+        for link in ("next", "previous"):
+            # OpenAPI 3.1 (the schema's version) states nullability as a type.
+            del properties[link]["nullable"]
+            properties[link].update(type=["string", "null"], example=None)
+        # Both links are in every page (null at either end).
+        paginated["required"] = ["count", "next", "previous", "results"]
         return paginated
 
 

@@ -399,10 +399,31 @@ SPECTACULAR_SETTINGS = {
         "Last-Modified; send If-None-Match or If-Modified-Since for a 304."
     ),
     "VERSION": "1.0.0",
+    # 3.1: nullability is a JSON Schema type (`[string, "null"]`), which typed
+    # client generators and validators read without vendor rules.
+    "OAS_VERSION": "3.1.0",
+    "CONTACT": {
+        "name": "Rehabinfo editorial team",
+        "url": "https://api.rehabinfo.example/",
+        "email": "api@rehabinfo.example",
+    },
+    "SERVERS": [
+        {"url": "https://api.rehabinfo.example", "description": "Production"},
+        {"url": "http://127.0.0.1:8000", "description": "Local (make run)"},
+    ],
+    "TAGS": [
+        {"name": "root", "description": "Links to every collection."},
+        {"name": "topics", "description": "Subject pages."},
+        {"name": "comparisons", "description": "Comparisons and the decision helper."},
+        {"name": "faqs", "description": "Questions and answers."},
+        {"name": "resources", "description": "Where to get help."},
+        {"name": "search", "description": "Search across topics, comparisons, FAQs."},
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.v1.schema.non_empty_query_strings",
+        "api.v1.schema.http_semantics",
     ],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -410,6 +431,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "RegionEnum": "content.models.Region",
+        "AssessmentAnswerEnum": "content.assessment.ALLOWED_ANSWERS",
+        "SchemaOrgReviewerTypeEnum": ["Organization", "Person"],
     },
 }
 
@@ -420,7 +443,16 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
 CORS_ALLOW_HEADERS = [*default_cors_headers, "x-api-key"]
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Deprecation", "Sunset"]
+# What browser clients may read: the validators, when to retry, the request id
+# to quote in a report, and the version lifecycle.
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "X-Request-ID",
+    "Deprecation",
+    "Sunset",
+]
 
 # Benchmark ----------------------------------------------------------------
 # Mounts bench/'s reference views under /bench/ for `make bench`; never in

@@ -152,6 +152,18 @@ def test_cors_allows_any_origin_to_read_without_credentials(client, published_to
     assert "ETag" in response["Access-Control-Expose-Headers"]
 
 
+def test_cors_exposes_the_headers_the_contract_declares(client, published_topic):
+    response = client.get(TOPIC_URL, HTTP_ORIGIN="https://clinic.example")
+
+    exposed = {
+        name.strip().lower()
+        for name in response["Access-Control-Expose-Headers"].split(",")
+    }
+    for name in ("ETag", "Last-Modified", "Retry-After", "X-Request-ID"):
+        assert name.lower() in exposed
+        assert name in response or name == "Retry-After"
+
+
 def test_cors_preflight_allows_reads_and_assessment_posts(client, db):
     response = client.options(
         "/api/v1/topics/",

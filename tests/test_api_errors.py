@@ -69,6 +69,7 @@ def test_unacceptable_media_type_is_a_problem_406(client, db):
         ("offset=x", "offset"),
         ("updated_since=yesterday", "updated_since"),
         ("updated_since=2026-13-45", "updated_since"),
+        ("updated_since=2026-11-01", "updated_since"),
         ("ordering=secret_field", "ordering"),
         ("ordering=", "ordering"),
         ("colour=blue", "colour"),
@@ -79,6 +80,35 @@ def test_bad_query_parameter_is_a_400_naming_it(client, db, query, parameter):
 
     assert [error["field"] for error in body["errors"]] == [parameter]
     assert parameter in body["detail"]
+
+
+def test_updated_since_accepts_a_date_and_time_with_or_without_offset(
+    client, published_topic
+):
+    for since in ("2000-01-01T00:00:00Z", "2000-01-01T00:00", "2000-01-01 00:00+02:00"):
+        response = client.get("/api/v1/topics/", {"updated_since": since})
+
+        assert response.status_code == 200, since
+        assert response.json()["count"] == 1
+
+
+def test_unknown_query_parameter_problem_lists_the_known_ones(client, db):
+    body = assert_problem(client.get("/api/v1/faqs/?colour=blue"), 400)
+
+    assert body["errors"] == [
+        {
+            "field": "colour",
+            "message": "Unknown query parameter. This endpoint's parameters: "
+            "comparison, limit, offset, ordering, topic, updated_since.",
+        }
+    ]
+
+
+def test_key_query_parameter_problem_points_to_the_key_header(client, db):
+    body = assert_problem(client.get("/api/v1/topics/?key=Ab12Cd34.x"), 400)
+
+    assert body["errors"][0]["field"] == "key"
+    assert "X-Api-Key header" in body["errors"][0]["message"]
 
 
 def test_detail_endpoints_accept_no_query_parameters(client, published_topic):

@@ -41,6 +41,7 @@ def test_faq_list_item_has_the_faq_fields(client, seed_content):
         "question",
         "answer",
         "topic",
+        "topic_link",
         "comparison",
         "position",
         "url",
@@ -75,6 +76,20 @@ def test_faq_detail_names_topic_and_comparison_by_slug(client, seed_content):
     body = response.json()
     assert body["question"] == "Who should choose inpatient rehab?"
     assert (body["topic"], body["comparison"]) == ("inpatient-rehab", COMPARISON)
+
+
+def test_faq_detail_links_its_topic_beside_the_slug(client, seed_content):
+    response = client.get("/api/v1/faqs/14/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["topic"] == "inpatient-rehab"
+    assert body["topic_link"] == {
+        "slug": "inpatient-rehab",
+        "title": client.get("/api/v1/topics/inpatient-rehab/").json()["title"],
+        "summary": client.get("/api/v1/topics/inpatient-rehab/").json()["summary"],
+        "url": "http://testserver/api/v1/topics/inpatient-rehab/",
+    }
 
 
 def test_faq_detail_comparison_is_null_when_it_has_none(client, seed_content):

@@ -53,7 +53,26 @@ def test_search_answers_a_page_of_hits(client, seed_content):
     body = response.json()
     assert list(body) == ["count", "next", "previous", "results"]
     assert body["count"] == len(body["results"]) > 0
-    assert list(body["results"][0]) == ["type", "title", "snippet", "url", "rank"]
+    assert list(body["results"][0]) == [
+        "type",
+        "title",
+        "snippet",
+        "url",
+        "rank",
+        "slug",
+        "id",
+    ]
+
+
+def test_search_hit_names_its_item_by_slug_or_id(client, seed_content):
+    response = client.get("/api/v1/search/?q=outpatient&limit=100")
+
+    assert response.status_code == 200
+    collections = {"topic": "topics", "comparison": "comparisons", "faq": "faqs"}
+    for hit in hits(response):
+        key = hit["id"] if hit["type"] == "faq" else hit["slug"]
+        assert key is not None and (hit["slug"], hit["id"]).count(None) == 1
+        assert hit["url"] == f"{API}/{collections[hit['type']]}/{key}/"
 
 
 def test_search_spans_topics_comparisons_and_faqs(client, seed_content):
@@ -213,6 +232,17 @@ def test_search_without_words_is_a_400_naming_q(client, db, parameters):
     body = response.json()
     assert [error["field"] for error in body["errors"]] == ["q"]
     assert body["detail"].startswith("q: ")
+
+
+def test_search_query_with_a_nul_character_is_a_400_naming_q(client, db):
+    # PostgreSQL refuses NUL in text; SQLite would search for it. Both refuse it,
+    # as the schema's pattern for q says.
+    response = client.get("/api/v1/search/?q=detox%00")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert [error["field"] for error in body["errors"]] == ["q"]
+    assert "NUL" in body["detail"]
 
 
 def test_search_query_over_200_characters_is_a_400_naming_q(client, db):

@@ -324,3 +324,15 @@ def test_any_answers_give_a_valid_result_that_respects_the_rule(
             assert reason["answer"] != "unsure"
         for key in option["unanswered"]:
             assert answers.get(key, "unsure") == "unsure"
+
+
+def test_assessment_form_encoded_post_is_a_problem_415(client, seed_content):
+    response = client.post(
+        URL,
+        "answers=safe-home",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 415
+    assert response["Content-Type"] == "application/problem+json"
+    assert "application/x-www-form-urlencoded" in response.json()["detail"]

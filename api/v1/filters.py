@@ -1,8 +1,10 @@
 """Collection filters of API v1 (django-filter)."""
 
 import datetime
+import re
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django_filters.constants import EMPTY_VALUES
 
@@ -15,6 +17,23 @@ from content.models import (
     ResourceKind,
     Topic,
 )
+
+# A date, then a time: ``T`` or a space, then at least hours and minutes.
+DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+class StrictIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date and time; a bare date is refused, as the schema's
+    ``date-time`` format says (Python would read it as midnight)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not DATE_TIME.match(str(value).strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class StrictIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = StrictIsoDateTimeField
 
 
 class PublishedSlugFilter(django_filters.CharFilter):
@@ -38,10 +57,13 @@ class PublishedSlugFilter(django_filters.CharFilter):
 
 
 class UpdatedSinceFilterSet(django_filters.FilterSet):
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = StrictIsoDateTimeFilter(
         method="filter_updated_since",
-        help_text="Only items changed at or after this ISO 8601 time, "
-        "e.g. 2026-11-01T00:00:00Z.",
+        help_text="Only items changed at or after this ISO 8601 date and time, "
+        "e.g. 2026-11-01T00:00:00Z (without an offset, UTC). A bare date is a 400.",
+        error_messages={
+            "invalid": "Enter a date and time, e.g. 2026-11-01T00:00:00Z.",
+        },
     )
 
     def filter_updated_since(self, queryset, name, value):

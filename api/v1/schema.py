@@ -3,18 +3,19 @@
 Kept beside the views so each view module stays about behaviour.
 """
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
     inline_serializer,
 )
 from rest_framework import serializers
 
-from api.jsonld import JSONLD_MEDIA_TYPE
+from api.jsonld import JSONLD_MEDIA_TYPE, SCHEMA_ORG
+from api.pagination import MAX_OFFSET, StrictLimitOffsetPagination
 
 from . import serializers as serializers_v1
 
@@ -44,6 +45,12 @@ FAQ_EXAMPLE = {
         "text": "Detox supervised by medical and mental health professionals.",
     },
     "topic": "medical-detox",
+    "topic_link": {
+        "slug": "medical-detox",
+        "title": "Medical detox",
+        "summary": "Withdrawal managed by medical professionals.",
+        "url": f"{HOST}/topics/medical-detox/",
+    },
     "comparison": None,
     "position": 1,
     "url": f"{HOST}/faqs/1/",
@@ -198,7 +205,9 @@ def problem(description: str, status: int, detail: str, errors=None):
 
 
 BAD_REQUEST = problem(
-    "A query parameter is unknown or malformed.",
+    "A query parameter is unknown or malformed. The problem names it in "
+    "`errors`; for an unknown one the message lists the endpoint's parameters "
+    "(and points a `key` to the X-Api-Key header).",
     400,
     "limit: Must be between 1 and 100.",
     [{"field": "limit", "message": "Must be between 1 and 100."}],
@@ -251,16 +260,17 @@ def list_and_detail(
     list_example: dict,
     detail_example: dict,
     list_parameters=(),
-    jsonld: OpenApiResponse | None = None,
+    jsonld_path: str = "",
     **actions,
 ):
-    detail_responses = {200: detail_serializer}
-    detail_examples = [OpenApiExample(noun, value=detail_example, response_only=True)]
-    if jsonld is not None:
-        # The same URL answers schema.org JSON-LD to Accept: application/ld+json.
-        detail_responses = {(200, "application/json"): detail_serializer}
-        detail_responses[(200, JSONLD_MEDIA_TYPE)] = jsonld
-        detail_examples[0].media_type = "application/json"
+    detail = OpenApiResponse(detail_serializer)
+    if jsonld_path:
+        # The JSON-LD is declared once, at its own typed URL: a second media
+        # type on this 200 would make every generated client handle a union.
+        detail.description = (
+            "Sent `Accept: application/ld+json`, this URL answers the "
+            f"schema.org JSON-LD documented at `{jsonld_path}` instead."
+        )
     return extend_schema_view(
         list=extend_schema(
             summary=f"List published {noun}",
@@ -271,11 +281,129 @@ def list_and_detail(
         retrieve=extend_schema(
             summary=f"Get one published {noun.rstrip('s')}",
             parameters=[lookup],
-            responses={**detail_responses, (404, PROBLEM): NOT_FOUND, **COMMON_ERRORS},
-            examples=detail_examples,
+            responses={
+                (200, "application/json"): detail,
+                (404, PROBLEM): NOT_FOUND,
+                **COMMON_ERRORS,
+            },
+            examples=[OpenApiExample(noun, value=detail_example, response_only=True)],
         ),
         **actions,
     )
+
+
+# schema.org JSON-LD as api/jsonld.py builds it; schemathesis checks every
+# JSON-LD response against these. ``@``-names cannot be attribute names, so
+# each serializer lists its fields in ``get_fields()``.
+
+
+def schema_org_type(*names: str) -> serializers.CharField:
+    """The ``@type`` of a node: one schema.org type (a constant) or one of a few."""
+    schema = (
+        {"type": "string", "const": names[0]}
+        if len(names) == 1
+        else {"type": "string", "enum": list(names)}
+    )
+    return extend_schema_field(schema)(serializers.CharField())
+
+
+class SchemaOrgOrganizationSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "@type": schema_org_type("Organization"),
+            "name": serializers.CharField(),
+        }
+
+
+class SchemaOrgReviewerSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "@type": schema_org_type("Organization", "Person"),
+            "name": serializers.CharField(),
+            "description": serializers.CharField(
+                required=False, help_text="Credentials; absent when none."
+            ),
+        }
+
+
+class SchemaOrgAnswerSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "@type": schema_org_type("Answer"),
+            "text": serializers.CharField(help_text="Plain text, no markup."),
+        }
+
+
+class SchemaOrgQuestionSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "@type": schema_org_type("Question"),
+            "name": serializers.CharField(),
+            "acceptedAnswer": SchemaOrgAnswerSerializer(),
+        }
+
+
+def page_fields() -> dict:
+    """Fields of every page node; the review fields only when reviewed."""
+    return {
+        "name": serializers.CharField(),
+        "url": serializers.URLField(),
+        "inLanguage": serializers.CharField(),
+        "dateModified": serializers.DateTimeField(),
+        "lastReviewed": serializers.DateField(required=False),
+        "reviewedBy": SchemaOrgReviewerSerializer(required=False),
+    }
+
+
+class FAQPageEntitySerializer(serializers.Serializer):
+    """schema.org FAQPage without ``@context``, as a main entity."""
+
+    def get_fields(self):
+        return {
+            "@type": schema_org_type("FAQPage"),
+            **page_fields(),
+            "mainEntity": SchemaOrgQuestionSerializer(many=True),
+        }
+
+
+class FAQPageSerializer(FAQPageEntitySerializer):
+    """schema.org FAQPage (application/ld+json) of the published FAQs."""
+
+    def get_fields(self):
+        return {"@context": schema_org_type(SCHEMA_ORG), **super().get_fields()}
+
+
+class SchemaOrgCitationSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "@type": schema_org_type("CreativeWork"),
+            "name": serializers.CharField(),
+            "publisher": SchemaOrgOrganizationSerializer(),
+            "url": serializers.URLField(required=False, help_text="Absent if none."),
+        }
+
+
+class SchemaOrgTherapySerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "@type": schema_org_type("MedicalTherapy"),
+            "name": serializers.CharField(),
+        }
+
+
+class MedicalWebPageSerializer(serializers.Serializer):
+    """schema.org MedicalWebPage (application/ld+json), FAQs as main entity."""
+
+    def get_fields(self):
+        return {
+            "@context": schema_org_type(SCHEMA_ORG),
+            "@type": schema_org_type("MedicalWebPage"),
+            **page_fields(),
+            "description": serializers.CharField(),
+            "about": SchemaOrgTherapySerializer(),
+            "citation": SchemaOrgCitationSerializer(many=True),
+            "mainEntity": FAQPageEntitySerializer(),
+        }
 
 
 FAQ_PAGE_EXAMPLE = {
@@ -321,10 +449,10 @@ MEDICAL_WEB_PAGE_EXAMPLE = {
 }
 
 
-def jsonld_response(description: str, example: dict) -> OpenApiResponse:
+def jsonld_response(serializer, example: dict) -> OpenApiResponse:
     return OpenApiResponse(
-        OpenApiTypes.OBJECT,
-        description=description,
+        serializer,
+        description=serializer.__doc__,
         examples=[
             OpenApiExample(
                 example["@type"],
@@ -336,13 +464,8 @@ def jsonld_response(description: str, example: dict) -> OpenApiResponse:
     )
 
 
-FAQ_PAGE = jsonld_response(
-    "schema.org FAQPage (application/ld+json) of the published FAQs.", FAQ_PAGE_EXAMPLE
-)
-MEDICAL_WEB_PAGE = jsonld_response(
-    "schema.org MedicalWebPage (application/ld+json) with the FAQs as main entity.",
-    MEDICAL_WEB_PAGE_EXAMPLE,
-)
+FAQ_PAGE = jsonld_response(FAQPageSerializer, FAQ_PAGE_EXAMPLE)
+MEDICAL_WEB_PAGE = jsonld_response(MedicalWebPageSerializer, MEDICAL_WEB_PAGE_EXAMPLE)
 
 
 def jsonld_action(summary: str, lookup: OpenApiParameter, response: OpenApiResponse):
@@ -369,7 +492,7 @@ topics = list_and_detail(
         "review": REVIEW,
     },
     TOPIC_DETAIL,
-    jsonld=MEDICAL_WEB_PAGE,
+    jsonld_path="/api/v1/topics/{slug}/medicalwebpage/",
     faqpage=jsonld_action(
         "Get a topic's FAQs as FAQPage JSON-LD", slug_parameter("topic"), FAQ_PAGE
     ),
@@ -395,7 +518,7 @@ comparisons = list_and_detail(
         "review": REVIEW,
     },
     COMPARISON_DETAIL,
-    jsonld=FAQ_PAGE,
+    jsonld_path="/api/v1/comparisons/{slug}/faqpage/",
     faqpage=jsonld_action(
         "Get a comparison's FAQs as FAQPage JSON-LD",
         slug_parameter("comparison"),
@@ -426,6 +549,29 @@ resources = list_and_detail(
     ],
 )
 
+
+def page_parameters() -> list[OpenApiParameter]:
+    """``limit`` and ``offset`` of a view that pages without being a list action."""
+    paginator = StrictLimitOffsetPagination
+    return [
+        OpenApiParameter(
+            paginator.limit_query_param,
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": paginator.max_limit,
+                "default": paginator.default_limit,
+            },
+            description=paginator.limit_query_description,
+        ),
+        OpenApiParameter(
+            paginator.offset_query_param,
+            {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+            description=paginator.offset_query_description,
+        ),
+    ]
+
+
 search = extend_schema_view(
     get=extend_schema(
         summary="Search topics, comparisons and FAQs",
@@ -436,12 +582,15 @@ search = extend_schema_view(
                     "type": "string",
                     "minLength": 1,
                     "maxLength": 200,
-                    "pattern": r"[^ \t\r\n]",
+                    # Something besides blanks, and no NUL anywhere (the hook
+                    # below adds that only to parameters without a pattern).
+                    "pattern": r"^[^\u0000]*[^ \t\r\n\u0000][^\u0000]*$",
                 },
                 required=True,
                 description="Words to search for (1 to 200 characters, not only "
-                "spaces).",
+                "spaces, no NUL).",
             ),
+            *page_parameters(),
         ],
         responses={
             200: serializers_v1.SearchHitSerializer(many=True),
@@ -456,6 +605,8 @@ search = extend_schema_view(
                     "snippet": "…A newer drug, naltrexone, can be taken after detox…",
                     "url": f"{HOST}/topics/medication-assisted-treatment/",
                     "rank": 0.6,
+                    "slug": "medication-assisted-treatment",
+                    "id": None,
                 },
             )
         ],
@@ -465,6 +616,7 @@ search = extend_schema_view(
 root = extend_schema_view(
     get=extend_schema(
         summary="Links to every collection",
+        tags=["root"],
         responses={
             200: inline_serializer(
                 "ApiRoot",
@@ -587,7 +739,8 @@ ASSESSMENT_RULE = (
     "is `Cache-Control: no-store`."
 )
 ASSESSMENT_BAD_REQUEST = problem(
-    "The body is not JSON, not an object, too large, or has unknown keys or values.",
+    "The body is not JSON, not an object, nested too deeply, over 8 KB, or has "
+    "unknown keys or values.",
     400,
     "answers: Unknown question key: pets. Known keys: safe-home, severe-addiction.",
     [
@@ -631,3 +784,163 @@ assessment = extend_schema_view(
         ],
     ),
 )
+
+
+# HTTP semantics every operation shares, declared once as components and
+# referenced by the hook below. drf-spectacular documents response headers and
+# header parameters per operation only (OpenApiParameter(response=...)), and
+# these are facts about the middleware and mixins that wrap every view.
+HTTP_DATE = "An HTTP date, e.g. Sat, 28 Nov 2026 12:00:00 GMT."
+HEADERS = {
+    "ETag": {
+        "description": "Strong validator of the exact body; send it back in "
+        "If-None-Match to revalidate.",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "Last-Modified": {
+        "description": f"When public content last changed. {HTTP_DATE}",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {
+        "description": "Freshness for browsers and CDNs: `public, max-age=60, "
+        "s-maxage=300` by default (configurable).",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "Cache-Control-No-Store": {
+        "description": "`no-store`: no browser, proxy or CDN may keep a copy.",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "Cache-Control-Error": {
+        "description": "`no-store` on errors, so no cache keeps one.",
+        "schema": {"type": "string"},
+    },
+    "X-Request-ID": {
+        "description": "The request's id in the server's logs: the incoming "
+        "X-Request-ID if well-formed, else a generated one. Quote it when "
+        "reporting a problem.",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
+    },
+    "Deprecation": {
+        "description": "RFC 9745: present once API v1 is deprecated, as "
+        "`@<Unix time>` of the deprecation date.",
+        "schema": {"type": "string", "pattern": "^@[0-9]+$"},
+    },
+    "Sunset": {
+        "description": f"RFC 8594: present once v1 has a removal date. {HTTP_DATE}",
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+}
+CONDITIONAL_PARAMETERS = {
+    "IfNoneMatch": {
+        "name": "If-None-Match",
+        "in": "header",
+        "description": "ETag(s) of a copy the client holds; a match answers 304 "
+        "with no body.",
+        "schema": {"type": "string"},
+    },
+    "IfModifiedSince": {
+        "name": "If-Modified-Since",
+        "in": "header",
+        "description": "Last-Modified of a copy the client holds; if nothing "
+        "changed since, 304 with no body. Ignored when If-None-Match is sent.",
+        "schema": {"type": "string"},
+    },
+}
+
+
+def header_refs(*names: str) -> dict:
+    return {
+        name.removesuffix("-No-Store").removesuffix("-Error"): {
+            "$ref": f"#/components/headers/{name}"
+        }
+        for name in names
+    }
+
+
+EVERY_RESPONSE_HEADERS = ("X-Request-ID", "Deprecation", "Sunset")
+ERROR_HEADERS = (*EVERY_RESPONSE_HEADERS, "Cache-Control-Error")
+
+
+def problem_response_component(description: str, *headers: str) -> dict:
+    return {
+        "description": description,
+        "headers": header_refs(*ERROR_HEADERS, *headers),
+        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+RESPONSES = {
+    "NotModified": {
+        "description": "Not Modified: the copy the client holds is current; no "
+        "body. Reuse it (with these refreshed headers).",
+        "headers": header_refs(
+            "ETag", "Last-Modified", "Cache-Control", *EVERY_RESPONSE_HEADERS
+        ),
+    },
+    "NotAcceptable": problem_response_component(
+        "The Accept header allows none of this endpoint's media types."
+    ),
+    "ContentTooLarge": problem_response_component(
+        "The declared request body is over the server's limit "
+        "(REQUEST_MAX_BODY_BYTES, 1 MB by default); it is refused unread."
+    ),
+    "UnsupportedMediaType": problem_response_component(
+        "The body is not `application/json` (a form-encoded POST gets this)."
+    ),
+    "ServiceUnavailable": problem_response_component(
+        "The content database is unavailable; try again after Retry-After.",
+        "Retry-After",
+    ),
+}
+
+
+def http_semantics(result, generator, request, public):
+    """Postprocessing hook: caching, request ids and the shared error statuses.
+
+    GETs take If-None-Match / If-Modified-Since and may answer 304; their 200
+    carries ETag, Last-Modified and Cache-Control. Every response carries
+    X-Request-ID (and Deprecation / Sunset once v1 is retired). 406 and 503
+    can answer any operation, 413 and 415 any POST.
+    """
+    components = result.setdefault("components", {})
+    components.setdefault("headers", {}).update(HEADERS)
+    components.setdefault("parameters", {}).update(CONDITIONAL_PARAMETERS)
+    components.setdefault("responses", {}).update(RESPONSES)
+
+    def ref(name: str) -> dict:
+        return {"$ref": f"#/components/responses/{name}"}
+
+    for item in result.get("paths", {}).values():
+        for method, operation in item.items():
+            responses = operation["responses"]
+            for status, response in responses.items():
+                names = ERROR_HEADERS if int(status) >= 400 else EVERY_RESPONSE_HEADERS
+                if status == "429":
+                    names = (*names, "Retry-After")
+                response.setdefault("headers", {}).update(header_refs(*names))
+            ok = responses["200"]["headers"]
+            if method == "get":
+                operation.setdefault("parameters", []).extend(
+                    {"$ref": f"#/components/parameters/{name}"}
+                    for name in CONDITIONAL_PARAMETERS
+                )
+                ok.update(header_refs("ETag", "Last-Modified", "Cache-Control"))
+                responses["304"] = ref("NotModified")
+            else:
+                ok.update(header_refs("Cache-Control-No-Store"))
+                responses["413"] = ref("ContentTooLarge")
+                responses["415"] = ref("UnsupportedMediaType")
+            responses["406"] = ref("NotAcceptable")
+            responses["503"] = ref("ServiceUnavailable")
+            operation["responses"] = dict(sorted(responses.items()))
+    return result

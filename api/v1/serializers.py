@@ -25,6 +25,19 @@ def absolute_url(request, view_name: str, **kwargs) -> str:
     return request.build_absolute_uri(reverse(f"v1:{view_name}", kwargs=kwargs))
 
 
+# A model in a response: every field is read-only, so always sent. Read-only
+# fields are ``required`` in the schema; a model field with ``blank=True`` would
+# otherwise be documented as optional although its (possibly empty) value is in
+# every response. (A comment, not a docstring: drf-spectacular would publish a
+# docstring as the description of every subclass.)
+class ResponseModelSerializer(serializers.ModelSerializer):
+    def get_extra_kwargs(self):
+        extra_kwargs = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra_kwargs.setdefault(name, {})["read_only"] = True
+        return extra_kwargs
+
+
 class RichTextSerializer(serializers.Serializer):
     html = serializers.CharField(help_text="Sanitised HTML.")
     text = serializers.CharField(
@@ -47,7 +60,7 @@ class RichTextField(serializers.Field):
         }
 
 
-class ReviewerSerializer(serializers.ModelSerializer):
+class ReviewerSerializer(ResponseModelSerializer):
     class Meta:
         model = Reviewer
         fields = ["name", "credentials"]
@@ -61,7 +74,7 @@ class ReviewSerializer(serializers.Serializer):
     next_review_due = serializers.DateField(allow_null=True)
 
 
-class PublishableSerializer(serializers.ModelSerializer):
+class PublishableSerializer(ResponseModelSerializer):
     review = ReviewSerializer(source="*", read_only=True)
     url = serializers.SerializerMethodField(help_text="This item in the API.")
 
@@ -75,7 +88,7 @@ class PublishableSerializer(serializers.ModelSerializer):
         )
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(ResponseModelSerializer):
     link = serializers.URLField(source="url", help_text="Where to read the source.")
 
     class Meta:
@@ -101,7 +114,7 @@ class ComparisonLinkSerializer(PublishableSerializer):
         fields = ["slug", "title", "summary", "url"]
 
 
-class SectionSerializer(serializers.ModelSerializer):
+class SectionSerializer(ResponseModelSerializer):
     body = RichTextField("body")
 
     class Meta:
@@ -111,7 +124,14 @@ class SectionSerializer(serializers.ModelSerializer):
 
 class FAQSerializer(PublishableSerializer):
     answer = RichTextField("answer")
-    topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    topic = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="Slug of the FAQ's topic."
+    )
+    # Added beside ``topic`` (a slug, kept as v1 is additive): the link object
+    # every other response uses for a topic.
+    topic_link = TopicLinkSerializer(
+        source="topic", read_only=True, help_text="The FAQ's topic."
+    )
     comparison = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
@@ -131,6 +151,7 @@ class FAQSerializer(PublishableSerializer):
             "question",
             "answer",
             "topic",
+            "topic_link",
             "comparison",
             "position",
             "url",
@@ -214,13 +235,13 @@ def canonical_url(request, view_name: str, **kwargs) -> str:
     return f"{origin}{path}" if origin else request.build_absolute_uri(path)
 
 
-class OptionSummarySerializer(serializers.ModelSerializer):
+class OptionSummarySerializer(ResponseModelSerializer):
     class Meta:
         model = ComparisonOption
         fields = ["key", "name"]
 
 
-class OptionSerializer(serializers.ModelSerializer):
+class OptionSerializer(ResponseModelSerializer):
     topic = serializers.SerializerMethodField(
         help_text="Topic page describing this option, if public."
     )
@@ -266,7 +287,7 @@ class AspectRowSerializer(serializers.Serializer):
     )
 
 
-class CriterionEffectSerializer(serializers.ModelSerializer):
+class CriterionEffectSerializer(ResponseModelSerializer):
     option = serializers.SlugRelatedField(
         slug_field="key", read_only=True, help_text="Key of the option affected."
     )
@@ -276,7 +297,7 @@ class CriterionEffectSerializer(serializers.ModelSerializer):
         fields = ["option", "answer", "effect", "reason"]
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(ResponseModelSerializer):
     effects = CriterionEffectSerializer(many=True, read_only=True)
 
     class Meta:
@@ -389,21 +410,38 @@ class ResourceSerializer(PublishableSerializer):
 
 
 class SearchHitSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["topic", "comparison", "faq"])
+    type = serializers.ChoiceField(
+        choices=["topic", "comparison", "faq"],
+        help_text="Kind of item; with `slug` or `id` it says which detail to fetch.",
+    )
     title = serializers.CharField()
     snippet = serializers.CharField(help_text="Short plain-text extract.")
     url = serializers.URLField()
-    rank = serializers.FloatField(help_text="Higher is more relevant.")
+    rank = serializers.FloatField(
+        min_value=0,
+        help_text="Relevance, 0 or more; higher is more relevant. Compare ranks "
+        "only within one search: the scale is not a percentage and differs "
+        "between database engines.",
+    )
+    slug = serializers.CharField(
+        allow_null=True, help_text="Slug of a topic or comparison; null for an FAQ."
+    )
+    id = serializers.IntegerField(
+        allow_null=True, help_text="ID of an FAQ; null for a topic or comparison."
+    )
 
 
-class AssessmentQuestionSerializer(serializers.ModelSerializer):
+class AssessmentQuestionSerializer(ResponseModelSerializer):
     answers = serializers.SerializerMethodField(help_text="Answers a client may send.")
 
     class Meta:
         model = Criterion
         fields = ["key", "question", "help_text", "answers"]
 
-    def get_answers(self, criterion) -> list[str]:
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=ALLOWED_ANSWERS))
+    )
+    def get_answers(self, criterion):
         return list(ALLOWED_ANSWERS)
 
 

@@ -275,6 +275,9 @@ class SearchView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
             raise ValidationError({"q": "Required: the words to search for."})
         if len(query) > MAX_QUERY_LENGTH:
             raise ValidationError({"q": f"At most {MAX_QUERY_LENGTH} characters."})
+        if "\x00" in query:
+            # PostgreSQL refuses NUL in text; refused alike on every database.
+            raise ValidationError({"q": "Must not contain NUL characters."})
         hits = search(query, timezone.now())
         page = self.paginator.paginate_queryset(hits, request, view=self)
         results = [
@@ -292,6 +295,8 @@ class SearchView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
                     request=request,
                 ),
                 "rank": hit.rank,
+                "slug": None if hit.kind == "faq" else hit.obj.slug,
+                "id": hit.obj.id if hit.kind == "faq" else None,
             }
             for hit in page
         ]
