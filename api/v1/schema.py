@@ -816,7 +816,8 @@ HEADERS = {
     },
     "Cache-Control-Error": {
         "description": "`no-store` on errors, so no cache keeps one.",
-        "schema": {"type": "string"},
+        "required": True,
+        "schema": {"type": "string", "enum": ["no-store"]},
     },
     "X-Request-ID": {
         "description": "The request's id in the server's logs: the incoming "
@@ -894,6 +895,10 @@ RESPONSES = {
         "The declared request body is over the server's limit "
         "(REQUEST_MAX_BODY_BYTES, 1 MB by default); it is refused unread."
     ),
+    "LengthRequired": problem_response_component(
+        "The body came with neither a Content-Length nor a chunked end, so it "
+        "cannot be read safely; send a Content-Length."
+    ),
     "UnsupportedMediaType": problem_response_component(
         "The body is not `application/json` (a form-encoded POST gets this)."
     ),
@@ -910,7 +915,7 @@ def http_semantics(result, generator, request, public):
     GETs take If-None-Match / If-Modified-Since and may answer 304; their 200
     carries ETag, Last-Modified and Cache-Control. Every response carries
     X-Request-ID (and Deprecation / Sunset once v1 is retired). 406 and 503
-    can answer any operation, 413 and 415 any POST.
+    can answer any operation, 411, 413 and 415 any POST.
     """
     components = result.setdefault("components", {})
     components.setdefault("headers", {}).update(HEADERS)
@@ -938,6 +943,7 @@ def http_semantics(result, generator, request, public):
                 responses["304"] = ref("NotModified")
             else:
                 ok.update(header_refs("Cache-Control-No-Store"))
+                responses["411"] = ref("LengthRequired")
                 responses["413"] = ref("ContentTooLarge")
                 responses["415"] = ref("UnsupportedMediaType")
             responses["406"] = ref("NotAcceptable")
