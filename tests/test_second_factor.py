@@ -7,11 +7,13 @@ passwords. Plain editors, and everyone under DEBUG by default, use a password.
 """
 
 import datetime
+import io
 import re
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
@@ -148,6 +150,18 @@ def test_second_factor_enrolment_confirms_with_a_code_and_shows_recovery_codes_o
     assert b"<code>" not in client.get(again.url).content
 
 
+def test_second_factor_enrolment_replaces_earlier_recovery_codes(client, publisher):
+    earlier = mfa.issue_recovery_codes(publisher)
+    give_password(client, publisher)
+    client.get(ENROL)
+    device = TOTPDevice.objects.get(user=publisher)
+
+    client.post(ENROL, {"code": code_for(device)})
+
+    assert len(recovery_codes(publisher)) == mfa.RECOVERY_CODE_COUNT
+    assert set(recovery_codes(publisher)).isdisjoint(earlier)
+
+
 def test_second_factor_enrolment_refuses_a_wrong_code(client, publisher):
     give_password(client, publisher)
     client.get(ENROL)
@@ -213,6 +227,18 @@ def test_second_factor_recovery_code_works_once(client, enrolled_publisher):
     assert reused.status_code == 200
     assert b"That code is not valid." in reused.content
     assert sorted(recovery_codes(user)) == sorted(others)
+
+
+def test_second_factor_recovery_code_from_the_server_signs_in(client, superuser):
+    enrolled(superuser)
+    out = io.StringIO()
+    call_command("addstatictoken", superuser.username, stdout=out)
+    give_password(client, superuser)
+
+    response = give_code(client, out.getvalue().strip())
+
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
 
 
 def test_second_factor_wrong_codes_lock_out_like_wrong_passwords(
