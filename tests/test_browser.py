@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django_otp.oath import totp
 
@@ -269,6 +269,17 @@ def test_keyed_iframe_loads_on_the_partner_own_site(
     assert errors == []
 
 
+def watched_page(browser):
+    """A new page, with the lists its script errors and console errors go to."""
+    page = browser.new_page()
+    script_errors, console_errors = [], []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    page.on(
+        "console", lambda m: console_errors.append(m) if m.type == "error" else None
+    )
+    return page, script_errors, console_errors
+
+
 @pytest.mark.parametrize(
     ("path", "rendered"),
     [
@@ -280,12 +291,7 @@ def test_keyed_iframe_loads_on_the_partner_own_site(
 def test_pages_render_within_their_content_security_policy(
     api, browser, path, rendered
 ):
-    page = browser.new_page()
-    script_errors, console_errors = [], []
-    page.on("pageerror", lambda error: script_errors.append(str(error)))
-    page.on(
-        "console", lambda m: console_errors.append(m) if m.type == "error" else None
-    )
+    page, script_errors, console_errors = watched_page(browser)
     page.goto(api + path)
 
     page.locator(rendered).first.wait_for()
@@ -314,7 +320,9 @@ def publisher_needing_a_second_factor(api, django_user_model, settings):
     user = django_user_model.objects.create_user(
         "pat", password=PUBLISHER_PASSWORD, is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Publishers"))
+    # A permission, not the group: earlier browser tests flush the database,
+    # and with it the groups that a migration created.
+    user.user_permissions.add(Permission.objects.get(codename="publish_topic"))
     return user.username
 
 
@@ -332,12 +340,7 @@ def give_password(page, username: str):
 def test_admin_second_factor_enrols_and_signs_in_within_the_policy(
     api, publisher_needing_a_second_factor, browser, time_machine
 ):
-    page = browser.new_page()
-    script_errors, console_errors = [], []
-    page.on("pageerror", lambda error: script_errors.append(str(error)))
-    page.on(
-        "console", lambda m: console_errors.append(m) if m.type == "error" else None
-    )
+    page, script_errors, console_errors = watched_page(browser)
     page.goto(f"{api}/{settings.ADMIN_PATH}")
     give_password(page, publisher_needing_a_second_factor)
 
