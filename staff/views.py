@@ -66,6 +66,15 @@ def count_wrong_code(request):
     return lockout_response(request)
 
 
+def complete_sign_in(request, device) -> None:
+    """Mark the session verified by ``device``, under a new session key.
+
+    A new key, as at the password step: the session has just gained access.
+    """
+    request.session.cycle_key()
+    django_otp.login(request, device)
+
+
 def page(request, template: str, title: str, **context):
     return TemplateResponse(
         request,
@@ -94,7 +103,7 @@ def verify(request):
         if locked_out := lockout_response(request):
             return locked_out
         if form.is_valid():
-            django_otp.login(request, form.device)
+            complete_sign_in(request, form.device)
             return redirect(onward_url(request))
         if locked_out := count_wrong_code(request):
             return locked_out
@@ -119,7 +128,7 @@ def enrol(request):
         if form.is_valid():
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            django_otp.login(request, device)
+            complete_sign_in(request, device)
             # Shown in this response only: nothing can display them again.
             return page(
                 request,

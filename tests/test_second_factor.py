@@ -70,13 +70,15 @@ def enrolled_publisher(publisher):
     return publisher, enrolled(publisher)
 
 
-def code_for(device: TOTPDevice) -> str:
-    """The code the authenticator app shows now."""
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
+def code_for(device: TOTPDevice, drift: int = 0) -> str:
+    """The code the authenticator app shows now (``drift`` steps away)."""
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, drift):06d}"
 
 
 def wrong_code_for(device: TOTPDevice) -> str:
-    return f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
+    """A code the device refuses: not one it accepts now, a step either side."""
+    accepted = {code_for(device, drift) for drift in (-1, 0, 1)}
+    return next(code for code in ("000000", "111111", "222222") if code not in accepted)
 
 
 def recovery_codes(user) -> list[str]:
@@ -202,6 +204,17 @@ def test_second_factor_sign_in_with_an_app_code_opens_the_admin(
     assert client.get("/admin/content/topic/").status_code == 200
 
 
+def test_second_factor_sign_in_changes_the_session_key(client, enrolled_publisher):
+    user, device = enrolled_publisher
+    give_password(client, user)
+    after_password = client.session.session_key
+
+    give_code(client, code_for(device))
+
+    assert client.session.session_key != after_password
+    assert client.get("/admin/").status_code == 200
+
+
 def test_second_factor_sign_in_refuses_a_wrong_code(client, enrolled_publisher):
     user, device = enrolled_publisher
     give_password(client, user)
@@ -277,7 +290,8 @@ def test_second_factor_lockout_refuses_the_right_code_in_another_session(
 
 def test_second_factor_wrong_codes_are_recorded_masked(client, enrolled_publisher):
     user, _ = enrolled_publisher
-    almost = recovery_codes(user)[0][:-1] + "x"
+    # "1" is not in the codes' base32 alphabet, so this code is always wrong.
+    almost = recovery_codes(user)[0][:-1] + "1"
     give_password(client, user)
 
     give_code(client, almost)
