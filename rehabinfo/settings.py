@@ -65,7 +65,8 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with a site that asks for a second factor (staff/).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,8 +82,13 @@ INSTALLED_APPS = [
     "rest_framework_api_key",
     # Locks the admin login after repeated failures.
     "axes",
+    # Second factor for staff: authenticator apps (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "content",
     "api",
+    "staff.apps.StaffConfig",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the user verified once the session has passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Admin dates and times in the editor's own time zone (stored in UTC).
     "rehabinfo.timezones.EditorTimeZoneMiddleware",
@@ -244,6 +252,18 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The admin lives at a configurable path so it is not where scanners look first.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+
+# Second factor (staff/): staff who can publish or review medical content, and
+# superusers, confirm each admin sign-in with an authenticator app code or a
+# recovery code. On in production; off by default under DEBUG, so the local
+# `editor` account of `make run` signs in with its password alone.
+ADMIN_MFA_REQUIRED = env_bool("ADMIN_MFA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "Rehabinfo"
+# Device secrets never show in the admin: a lost device is deleted, not read.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Wrong codes are recorded with failed sign-ins (django-axes), masked like
+# passwords: a mistyped recovery code is most of a valid one.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
 # Security: strict by default outside DEBUG, each knob overridable for a proxy setup.
 SECURE_PROXY_SSL_HEADER = (

@@ -1,11 +1,14 @@
 """Pages in a real browser: both widgets on a partner page served from another
-origin, and the API docs and admin under their Content Security Policy.
+origin, the API docs and admin under their Content Security Policy, and the
+admin's second-factor enrolment and sign-in.
 
 Debian's Chromium runs headless through Playwright (no browser download).
 Without Chromium the tests skip, unless REHABINFO_REQUIRE_BROWSER is set, as
 ``.ci/run`` does, which turns the skip into a failure.
 """
 
+import base64
+import datetime
 import http.server
 import os
 import shutil
@@ -14,7 +17,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django_otp.oath import totp
 
 from api.models import Partner
 
@@ -264,6 +269,17 @@ def test_keyed_iframe_loads_on_the_partner_own_site(
     assert errors == []
 
 
+def watched_page(browser):
+    """A new page, with the lists its script errors and console errors go to."""
+    page = browser.new_page()
+    script_errors, console_errors = [], []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    page.on(
+        "console", lambda m: console_errors.append(m) if m.type == "error" else None
+    )
+    return page, script_errors, console_errors
+
+
 @pytest.mark.parametrize(
     ("path", "rendered"),
     [
@@ -275,12 +291,7 @@ def test_keyed_iframe_loads_on_the_partner_own_site(
 def test_pages_render_within_their_content_security_policy(
     api, browser, path, rendered
 ):
-    page = browser.new_page()
-    script_errors, console_errors = [], []
-    page.on("pageerror", lambda error: script_errors.append(str(error)))
-    page.on(
-        "console", lambda m: console_errors.append(m) if m.type == "error" else None
-    )
+    page, script_errors, console_errors = watched_page(browser)
     page.goto(api + path)
 
     page.locator(rendered).first.wait_for()
@@ -298,3 +309,69 @@ def expected_refusal(message) -> bool:
         # third-party requests from the docs); ReDoc then hides it.
         or "https://cdn.redoc.ly/" in message.text
     )
+
+
+PUBLISHER_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def publisher_needing_a_second_factor(api, django_user_model, settings):
+    settings.ADMIN_MFA_REQUIRED = True
+    user = django_user_model.objects.create_user(
+        "pat", password=PUBLISHER_PASSWORD, is_staff=True
+    )
+    # A permission, not the group: earlier browser tests flush the database,
+    # and with it the groups that a migration created.
+    user.user_permissions.add(Permission.objects.get(codename="publish_topic"))
+    return user.username
+
+
+def app_code(secret: str) -> str:
+    """What an authenticator app shows for a key typed in from the page."""
+    return f"{totp(base64.b32decode(secret.replace(' ', ''))):06d}"
+
+
+def give_password(page, username: str):
+    page.fill("#id_username", username)
+    page.fill("#id_password", PUBLISHER_PASSWORD)
+    page.click("#login-form input[type=submit]")
+
+
+def test_admin_second_factor_enrols_and_signs_in_within_the_policy(
+    api, publisher_needing_a_second_factor, browser, time_machine
+):
+    page, script_errors, console_errors = watched_page(browser)
+    page.goto(f"{api}/{settings.ADMIN_PATH}")
+    give_password(page, publisher_needing_a_second_factor)
+
+    qr_code = page.locator("#qr-code")
+    qr_code.wait_for()
+    # A data: image refused by the policy would have no size.
+    assert qr_code.evaluate("img => img.complete && img.naturalWidth") > 0
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/admin-second-factor-enrol.png")
+    secret = page.locator("#secret").inner_text()
+    page.fill("#id_code", app_code(secret))
+    page.click("#code-form input[type=submit]")
+    page.locator("#recovery-codes").wait_for()
+    assert page.locator("#recovery-codes li").count() == 10
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/admin-second-factor-codes.png")
+    page.click("#continue")
+    page.locator("#logout-form").wait_for()
+    page.click("#logout-form button")
+
+    page.goto(f"{api}/{settings.ADMIN_PATH}")
+    give_password(page, publisher_needing_a_second_factor)
+    page.locator("#code-form").wait_for()
+    # The next 30-second step: a code already used never works twice.
+    time_machine.move_to(
+        datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=30)
+    )
+    page.fill("#id_code", app_code(secret))
+    page.click("#code-form input[type=submit]")
+
+    page.locator("#logout-form").wait_for()
+    assert page.url == f"{api}/{settings.ADMIN_PATH}"
+    assert script_errors == []
+    assert [m.text for m in console_errors if not expected_refusal(m)] == []
