@@ -63,6 +63,7 @@ def test_comparison_list_item_has_the_list_fields(client, seed_content):
         "url",
         "updated_at",
         "review",
+        "reading_grade",
     ]
     assert item["url"] == f"{API}/comparisons/{SLUG}/"
     assert ISO_8601_WITH_ZONE.match(item["updated_at"])
@@ -102,6 +103,7 @@ def test_comparison_detail_has_the_detail_fields_in_a_stable_order(comparison):
         "faqs",
         "sources",
         "review",
+        "reading_grade",
         "url",
         "canonical_url",
         "created_at",

@@ -47,6 +47,7 @@ def test_faq_list_item_has_the_faq_fields(client, seed_content):
         "url",
         "updated_at",
         "review",
+        "reading_grade",
     ]
 
 

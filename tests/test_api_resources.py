@@ -50,6 +50,7 @@ def test_resource_list_item_has_the_resource_fields(client, seed_content):
         "url",
         "updated_at",
         "review",
+        "reading_grade",
     ]
 
 

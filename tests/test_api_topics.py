@@ -93,6 +93,7 @@ def test_topic_list_item_has_the_list_fields(client, seed_content):
         "url",
         "updated_at",
         "review",
+        "reading_grade",
     ]
 
 
@@ -141,6 +142,7 @@ def test_topic_detail_has_the_detail_fields_in_a_stable_order(client, seed_conte
         "related_topics",
         "sources",
         "review",
+        "reading_grade",
         "url",
         "canonical_url",
         "created_at",

@@ -120,3 +120,16 @@ def test_editors_maintain_the_list_of_terms(editor):
 
     assert response.status_code == 302
     assert stigmatising_terms("Ask any user.", StigmatisingTerm.objects.all())
+
+
+def test_api_serves_each_items_reading_grade(client, seed_content):
+    topic = client.get("/api/v1/topics/heroin-rehab/").json()
+    faqs = client.get("/api/v1/faqs/").json()["results"]
+
+    assert (
+        topic["reading_grade"] == Topic.objects.get(slug="heroin-rehab").reading_grade
+    )
+    assert isinstance(topic["reading_grade"], float)
+    assert {faq["id"]: faq["reading_grade"] for faq in faqs} == dict(
+        FAQ.objects.published().values_list("id", "reading_grade")
+    )

@@ -56,6 +56,7 @@ FAQ_EXAMPLE = {
     "url": f"{HOST}/faqs/1/",
     "updated_at": "2026-11-23T12:00:00Z",
     "review": REVIEW,
+    "reading_grade": 7.4,
 }
 SOURCE = {
     "title": "Principles of Drug Addiction Treatment: A Research-Based Guide",
@@ -81,6 +82,7 @@ TOPIC_DETAIL = {
     "related_topics": [],
     "sources": [SOURCE],
     "review": REVIEW,
+    "reading_grade": 10.3,
     "canonical_url": f"{HOST}/topics/heroin-rehab/",
     "created_at": "2026-11-23T12:00:00Z",
     "updated_at": "2026-11-23T12:00:00Z",
@@ -147,6 +149,7 @@ COMPARISON_DETAIL = {
     "faqs": TOPIC_DETAIL["faqs"],
     "sources": [SOURCE],
     "review": REVIEW,
+    "reading_grade": 11.2,
     "canonical_url": COMPARISON_LINK["url"],
     "created_at": "2026-11-23T12:00:00Z",
     "updated_at": "2026-11-23T12:00:00Z",
@@ -168,6 +171,7 @@ RESOURCE = {
     "url": f"{HOST}/resources/samhsa-national-helpline/",
     "updated_at": "2026-11-23T12:00:00Z",
     "review": REVIEW,
+    "reading_grade": 8.1,
 }
 
 
@@ -490,6 +494,7 @@ topics = list_and_detail(
         "parent": None,
         "updated_at": "2026-11-23T12:00:00Z",
         "review": REVIEW,
+        "reading_grade": 10.3,
     },
     TOPIC_DETAIL,
     jsonld_path="/api/v1/topics/{slug}/medicalwebpage/",
@@ -516,6 +521,7 @@ comparisons = list_and_detail(
         ],
         "updated_at": "2026-11-23T12:00:00Z",
         "review": REVIEW,
+        "reading_grade": 11.2,
     },
     COMPARISON_DETAIL,
     jsonld_path="/api/v1/comparisons/{slug}/faqpage/",

@@ -157,6 +157,7 @@ class FAQSerializer(PublishableSerializer):
             "url",
             "updated_at",
             "review",
+            "reading_grade",
         ]
 
 
@@ -185,7 +186,16 @@ class TopicListSerializer(PublicParentMixin, PublishableSerializer):
 
     class Meta:
         model = Topic
-        fields = ["slug", "title", "summary", "parent", "url", "updated_at", "review"]
+        fields = [
+            "slug",
+            "title",
+            "summary",
+            "parent",
+            "url",
+            "updated_at",
+            "review",
+            "reading_grade",
+        ]
 
 
 class TopicDetailSerializer(TopicListSerializer):
@@ -218,6 +228,7 @@ class TopicDetailSerializer(TopicListSerializer):
             "related_topics",
             "sources",
             "review",
+            "reading_grade",
             "url",
             "canonical_url",
             "created_at",
@@ -322,6 +333,7 @@ class ComparisonListSerializer(PublishableSerializer):
             "url",
             "updated_at",
             "review",
+            "reading_grade",
         ]
 
 
@@ -356,6 +368,7 @@ class ComparisonDetailSerializer(ComparisonListSerializer):
             "faqs",
             "sources",
             "review",
+            "reading_grade",
             "url",
             "canonical_url",
             "created_at",
@@ -406,6 +419,7 @@ class ResourceSerializer(PublishableSerializer):
             "url",
             "updated_at",
             "review",
+            "reading_grade",
         ]
 
 

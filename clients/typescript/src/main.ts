@@ -74,6 +74,11 @@ function showReview(review: Review): void {
   );
 }
 
+/** A null grade means the text was too short to grade. */
+function showReadingGrade(grade: number | null): void {
+  show("  reading grade", grade === null ? "not graded" : grade.toFixed(1));
+}
+
 function showLinks(label: string, links: readonly TopicLink[]): void {
   show(`  ${label}:`, links.map((link) => `${link.title} <${link.url}>`).join(", "));
 }
@@ -133,6 +138,7 @@ async function topicPage(): Promise<string> {
     show("  Source:", source.title, "-", source.publisher, source.link, source.statement);
   }
   showReview(topic.review);
+  showReadingGrade(topic.reading_grade);
   show("  Cite as", topic.canonical_url, "created", topic.created_at, "updated", topic.updated_at);
   const etag = result.response.headers.get("ETag");
   const lastModified = result.response.headers.get("Last-Modified");
@@ -232,6 +238,7 @@ async function comparisonPage(): Promise<void> {
   }
   show("  sources", comparison.sources.length, comparison.url, comparison.created_at, comparison.updated_at);
   showReview(comparison.review);
+  showReadingGrade(comparison.reading_grade);
 }
 
 async function decisionHelper(): Promise<void> {
