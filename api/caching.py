@@ -3,12 +3,12 @@
 import hashlib
 
 from django.conf import settings
-from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
 from content.models import content_version
+from rehabinfo.outages import DATABASE_OUTAGES
 
 
 def strong_etag(body: bytes) -> str:
@@ -52,7 +52,7 @@ class ConditionalGetMixin:
             # keyless entry: the partner's request is counted and throttled
             # per partner.
             return public_freshness(request, response, ["Accept", "X-Api-Key"])
-        except DatabaseError as error:
+        except DATABASE_OUTAGES as error:
             # finalize_response runs outside DRF's error handling: answer the
             # outage as the problem response the exception handler builds.
             return super().finalize_response(

@@ -9,11 +9,10 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, DataError
-from django.http import HttpResponse
 from django.utils.http import http_date
 
-from api.problems import database_unavailable, is_api_request, problem_response
+from api.problems import database_unavailable, error_response
+from rehabinfo.outages import DATABASE_OUTAGES
 
 
 def parse_day(name: str, value: str) -> datetime.datetime | None:
@@ -91,22 +90,16 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             declared = 0
         if limit is not None and declared > limit:
-            return self.refuse(
+            return error_response(
                 request, 413, f"The request body is over the limit of {limit} bytes."
             )
         if "HTTP_TRANSFER_ENCODING" in request.META and not request.META.get(
             "CONTENT_LENGTH"
         ):
-            return self.refuse(
+            return error_response(
                 request, 411, "Send the request body with a Content-Length."
             )
         return self.get_response(request)
-
-    @staticmethod
-    def refuse(request, status: int, detail: str) -> HttpResponse:
-        if is_api_request(request):
-            return problem_response(status, detail)
-        return HttpResponse(detail, status=status, content_type="text/plain")
 
 
 class DatabaseOutageMiddleware:
@@ -123,10 +116,7 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        # A value the database refused is the request's fault, not an outage.
-        if isinstance(exception, DatabaseError) and not isinstance(
-            exception, DataError
-        ):
+        if isinstance(exception, DATABASE_OUTAGES):
             return database_unavailable(request, exception)
         return None
 

@@ -103,17 +103,20 @@ def refusal(api_key: PartnerAPIKey | str, key: str) -> str | None:
 def usable_key(request, key: str) -> PartnerAPIKey:
     """The row of ``key`` if the key may be used; raises InvalidKey otherwise.
 
-    A key not already known to be good costs the address a key check before
-    anything is looked up (TooManyKeyChecks past the rate).
+    A key known to be good (from the lookup cache) is checked with no further
+    cost. Otherwise an address that has had its share of refused keys gets
+    TooManyKeyChecks before anything is looked up, and each refusal counts.
     """
     well_formed = KEY_PATTERN.fullmatch(key) is not None
     prefix = key.partition(".")[0]
     found = cache.get(lookup_cache_key(prefix)) if well_formed else None
-    if found is None or refusal(found, key):
-        throttle = KeyCheckThrottle()
-        if not throttle.allow_request(request, None):
-            raise TooManyKeyChecks(throttle.wait())
+    if found is not None and refusal(found, key) is None:
+        return found
+    checks = KeyCheckThrottle()
+    if checks.exhausted(request):
+        raise TooManyKeyChecks(checks.wait())
     if not well_formed:
+        checks.allow_request(request, None)
         raise InvalidKey(
             f"The {KEY_HEADER} value is not a Rehabinfo API key: a key is 8 "
             "letters or digits, a dot, and 32 letters or digits."
@@ -127,6 +130,7 @@ def usable_key(request, key: str) -> PartnerAPIKey:
         cache.set(lookup_cache_key(prefix), found, KEY_LOOKUP_CACHE_SECONDS)
     reason = refusal(found, key)
     if reason:
+        checks.allow_request(request, None)
         raise InvalidKey(reason)
     return found
 

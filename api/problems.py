@@ -6,7 +6,7 @@ import threading
 import time
 from http import HTTPStatus
 
-from django.db import DatabaseError, DataError
+from django.db import DataError
 from django.http import HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions
@@ -16,6 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from api.embed import EMBED_PATH_PREFIX, error_page
+from rehabinfo.outages import DATABASE_OUTAGES
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 DATABASE_RETRY_AFTER_SECONDS = 5
@@ -23,6 +24,7 @@ DATABASE_UNAVAILABLE = "The content database is unavailable; try again shortly."
 # While the database is down, its failures are logged once per interval, not
 # once per request (the access log still has every 503).
 DATABASE_OUTAGE_LOG_INTERVAL = 10.0
+
 API_PATH_PREFIX = "/api/"
 # An error describes one moment (a missing page may be published next minute,
 # a 429 ends with its window): no browser or CDN may keep it.
@@ -90,7 +92,7 @@ def problem_for_exception(exc, context) -> Response:
             problem(400, "A value in the request is out of the supported range."),
             status=400,
         )
-    if isinstance(exc, DatabaseError):
+    if isinstance(exc, DATABASE_OUTAGES):
         database_outage.log(exc)
         set_rollback()
         return Response(
@@ -178,7 +180,7 @@ database_outage = OutageLog(
 )
 
 
-def database_unavailable(request, error: DatabaseError) -> HttpResponse:
+def database_unavailable(request, error: Exception) -> HttpResponse:
     """The 503 of a request the database failed, with Retry-After, logged once."""
     database_outage.log(error)
     return error_response(

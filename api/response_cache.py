@@ -32,7 +32,6 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -46,6 +45,7 @@ from content.models.changes import (
     current_content_version,
     last_known_version,
 )
+from rehabinfo.outages import DATABASE_OUTAGES
 
 ENTRY_PREFIX = "response:v2:"
 CACHED_PATH_PREFIXES = ("/api/v1/", "/embed/v1/")
@@ -153,7 +153,7 @@ class ResponseCacheMiddleware:
         database_error = None
         try:
             version = current_content_version(found.get(VERSION_CACHE_KEY), now)
-        except DatabaseError as error:
+        except DATABASE_OUTAGES as error:
             database_error = error
             version = last_known_version(now)
         meta = found.get(key)

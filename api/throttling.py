@@ -49,6 +49,11 @@ class ThrottleCounts:
         except CacheUnavailable:
             return self.increment(self.local, key, duration + 1)
 
+    def count(self, key: str) -> int:
+        """The window's count so far, without counting anything."""
+        counts = self.local if shared_cache.is_open() else caches["throttle"]
+        return int(counts.get(key) or 0)
+
     @staticmethod
     def increment(counts: BaseCache, key: str, timeout: int) -> int:
         if isinstance(counts, RedisCache):
@@ -109,19 +114,25 @@ class PartnerRateThrottle(SimpleRateThrottle):
             "ident": self.get_ident(request),
         }
 
-    def allow_request(self, request, view):
+    def window_key(self, request, view) -> str | None:
+        """The counter of the caller's current window; None when unlimited."""
         self.rate = self.rate_for(request)
         self.num_requests, self.duration = self.parse_rate(self.rate)
         if self.rate is None:
-            return True
+            return None
         key = self.get_cache_key(request, view)
         if key is None:
-            return True
+            return None
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_ends = (window + 1) * self.duration
-        count = throttle_counts.hit(f"{key}:{window}", self.duration)
-        return count <= self.num_requests
+        return f"{key}:{window}"
+
+    def allow_request(self, request, view):
+        key = self.window_key(request, view)
+        if key is None:
+            return True
+        return throttle_counts.hit(key, self.duration) <= self.num_requests
 
     def wait(self):
         """Seconds until the current window ends and its count starts again."""
@@ -142,15 +153,22 @@ def rate_limit_retry_after(request, partner: Partner | None = None) -> int | Non
 
 
 class KeyCheckThrottle(PartnerRateThrottle):
-    """Key checks per address at the anonymous rate, counted before any lookup.
+    """Refused keys per address at the anonymous rate, checked before any lookup.
 
-    Every key that is not already known to be good (malformed, unknown,
-    refused, or not yet in the lookup cache) costs its address one count,
-    so a flood of made-up keys gets 429s without reaching the database,
-    while a partner's good key, answered from the cache, costs nothing here.
+    Each refused key (malformed, unknown, revoked...) costs its address one
+    count; once the window's share is spent, keys from that address are
+    refused with a 429 before anything is looked up, so a flood of made-up
+    keys never reaches the database. A good key never costs a count, so
+    partners behind one address (a NAT, a shared host) and partners during a
+    Redis outage (when the lookup cache is empty) keep their own tier's rate.
     """
 
     scope = "key-check"
+
+    def exhausted(self, request) -> bool:
+        """Whether the address has spent its refusals, without counting."""
+        key = self.window_key(request, None)
+        return key is not None and throttle_counts.count(key) >= self.num_requests
 
     def rate_for(self, request) -> str | None:
         return self.THROTTLE_RATES.get(PartnerRateThrottle.scope)

@@ -8,6 +8,7 @@ Markdown) with the parts, FAQs, citations and review line readers get.
 from django.utils import timezone
 
 from content.models import FAQ, Comparison, Resource, Topic
+from content.models.publication import published_q
 
 
 def review_line(item) -> dict:
@@ -18,10 +19,12 @@ def review_line(item) -> dict:
 
 
 def topic_context(topic: Topic, now) -> dict:
+    # Items shown with the page that are published themselves: the page's own
+    # status (a draft being previewed) is not theirs to decide.
     return {
         "sections": topic.sections.all(),
-        "faqs": FAQ.objects.published(now).filter(topic=topic),
-        "comparisons": Comparison.objects.published(now).filter(topic=topic),
+        "faqs": FAQ.objects.filter(published_q(now), topic=topic),
+        "comparisons": Comparison.objects.filter(published_q(now), topic=topic),
         "sources": topic.sources.all(),
     }
 
@@ -38,7 +41,7 @@ def comparison_context(comparison: Comparison, now) -> dict:
         "criteria": comparison.criteria.filter(is_published=True).prefetch_related(
             "effects__option"
         ),
-        "faqs": FAQ.objects.published(now).filter(comparison=comparison),
+        "faqs": FAQ.objects.filter(published_q(now), comparison=comparison),
         "sources": comparison.sources.all(),
     }
 

@@ -19,6 +19,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import models, transaction
 from django.db.models.fields.related import ManyToManyField
+from simple_history.models import HistoricalChanges
 
 from content.models import ContentChange, SearchDocument, StigmatisingTerm
 
@@ -46,7 +47,7 @@ def content_models() -> Iterator[type[models.Model]]:
 
 
 def is_history_model(model) -> bool:
-    return hasattr(model, "instance_type") and model.__name__.startswith("Historical")
+    return issubclass(model, HistoricalChanges)
 
 
 def tracked_models() -> Iterator[type[models.Model]]:

@@ -123,7 +123,9 @@ WSGI_APPLICATION = "rehabinfo.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Site-wide overrides of other apps' templates (the admin's base page):
+        # app template folders come after Django's admin, so they cannot.
+        "DIRS": [BASE_DIR / "rehabinfo" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

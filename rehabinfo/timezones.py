@@ -7,6 +7,7 @@ keeps UTC. Without the cookie, or with an unknown zone, times are in UTC.
 """
 
 import zoneinfo
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.utils import timezone
@@ -15,7 +16,8 @@ TIME_ZONE_COOKIE = "editor_time_zone"
 
 
 def editor_time_zone(request) -> zoneinfo.ZoneInfo | None:
-    name = request.COOKIES.get(TIME_ZONE_COOKIE, "")
+    # Browsers may send it percent-encoded ("America%2FNew_York").
+    name = unquote(request.COOKIES.get(TIME_ZONE_COOKIE, ""))
     if not name or len(name) > 64:
         return None
     try:

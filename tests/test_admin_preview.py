@@ -109,3 +109,17 @@ def test_published_comparison_preview_shows_public_faqs(
     text = preview(editor, Comparison.objects.get()).content.decode()
 
     assert "Which is cheaper?" in text
+
+
+def test_draft_topic_preview_shows_the_faqs_that_go_public_with_it(
+    editor, reviewer, draft_topic
+):
+    FAQ.objects.create(
+        **reviewed(reviewer, topic=draft_topic, question="Live with it?", answer=".")
+    )
+    FAQ.objects.create(topic=draft_topic, question="Still a draft?", answer=".")
+
+    text = preview(editor, draft_topic).content.decode()
+
+    assert "Live with it?" in text
+    assert "Still a draft?" not in text

@@ -149,6 +149,18 @@ def test_times_are_entered_in_the_editors_time_zone_and_stored_in_utc(
     )
 
 
+def test_a_percent_encoded_time_zone_cookie_is_understood(editor, reviewer, clock):
+    topic = Topic.objects.create(
+        slug="later", title="Later", summary=".", publish_at=TOMORROW_9AM_NEW_YORK
+    )
+    client = logged_in(editor)
+    client.cookies[TIME_ZONE_COOKIE] = "America%2FNew_York"
+
+    data = form_data(client.get(admin_url(Topic, "change", topic.pk)))
+
+    assert data["publish_at_1"] == ["09:00:00"]
+
+
 @pytest.mark.parametrize("cookie", ["Mars/Olympus", "../../etc/passwd", "x" * 200])
 def test_unknown_time_zone_falls_back_to_utc(editor, draft_topic, cookie):
     client = logged_in(editor)

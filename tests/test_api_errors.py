@@ -3,11 +3,13 @@
 import json
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, ProgrammingError
+from django.test import Client
 
 from api.middleware import RequestSizeLimitMiddleware
 from api.problems import PROBLEM_CONTENT_TYPE
 from api.throttling import PartnerRateThrottle
+from content.models import Topic
 
 
 def assert_problem(response, status: int):
@@ -133,6 +135,26 @@ def test_database_failure_is_a_problem_503_with_retry_after(client, db, monkeypa
 
     assert_problem(response, 503)
     assert response["Retry-After"].isdigit()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/topics/", "/embed/v1/topics/x/faqs/"])
+def test_database_bug_is_a_500_with_its_traceback_logged_not_an_outage(
+    db, monkeypatch, caplog, path
+):
+    def missing_column(*args, **kwargs):
+        raise ProgrammingError('column "reading_grade" does not exist')
+
+    monkeypatch.setattr("api.v1.views.TopicViewSet.get_queryset", missing_column)
+    monkeypatch.setattr(Topic.objects, "published", missing_column, raising=False)
+
+    response = Client(raise_request_exception=False).get(path)
+
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+    assert any(
+        record.exc_info and "reading_grade" in str(record.exc_info[1])
+        for record in caplog.records
+    )
 
 
 def test_unexpected_failure_is_a_problem_500_without_traceback(client, db, monkeypatch):

@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django_otp.oath import totp
 
 from api.models import Partner
+from content.models import Topic
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = os.environ.get("REHABINFO_SCREENSHOTS")  # folder to save them in
@@ -375,3 +376,24 @@ def test_admin_second_factor_enrols_and_signs_in_within_the_policy(
     assert page.url == f"{api}/{settings.ADMIN_PATH}"
     assert script_errors == []
     assert [m.text for m in console_errors if not expected_refusal(m)] == []
+
+
+def test_admin_shows_times_in_the_browsers_time_zone(api, browser, django_user_model):
+    django_user_model.objects.create_superuser("tz", password=PUBLISHER_PASSWORD)
+    topic = Topic.objects.create(
+        slug="later",
+        title="Later",
+        summary="Scheduled.",
+        publish_at=datetime.datetime(2026, 12, 24, 14, 0, tzinfo=datetime.UTC),
+    )
+    context = browser.new_context(timezone_id="America/New_York")
+    page = context.new_page()
+    page.goto(f"{api}/{settings.ADMIN_PATH}")
+    give_password(page, "tz")
+
+    # The admin's pages tell the server the zone; the next page uses it.
+    page.goto(f"{api}/{settings.ADMIN_PATH}content/topic/{topic.pk}/change/")
+
+    assert page.input_value("#id_publish_at_1") == "09:00:00"
+    assert "Times are in America/New_York." in page.content()
+    context.close()

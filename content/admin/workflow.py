@@ -50,6 +50,7 @@ from content.models import (
     Reviewer,
     StigmatisingTerm,
 )
+from content.models.publication import CHANGE_REASON_MAX_LENGTH
 from content.reader import reader_context
 from content.rendering import MARKDOWN_HELP, markdown_warnings
 
@@ -162,8 +163,6 @@ class EditorialForm(forms.ModelForm):
         super().add_error(field, error)
 
 
-# simple-history stores the reason in a 100-character column.
-REASON_MAX_LENGTH = 100
 REASON_FIELDSET = (
     "Reason for this change",
     {
@@ -179,7 +178,7 @@ class ChangeReasonForm(EditorialForm):
 
     change_reason = forms.CharField(
         label="Reason for this change",
-        max_length=REASON_MAX_LENGTH,
+        max_length=CHANGE_REASON_MAX_LENGTH,
         required=False,
         help_text="For example “Fix the dosage typo” or “Add SAMHSA 2026 figures”.",
     )
@@ -310,7 +309,7 @@ class HistoryAdmin(MarkdownHelpMixin, SimpleHistoryAdmin):
                 timezone.localtime(reverted.history_date), "DATETIME_FORMAT"
             )
             reason = f"Reverted to the version of {when}: {reason}"
-        obj._change_reason = (reason or "Created.")[:REASON_MAX_LENGTH]
+        obj._change_reason = (reason or "Created.")[:CHANGE_REASON_MAX_LENGTH]
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
@@ -657,7 +656,9 @@ class PublishableAdmin(HistoryAdmin):
         count = 0
         for item in queryset:
             item.record_review(reviewer)
-            item._change_reason = f"Marked reviewed by {reviewer}."[:REASON_MAX_LENGTH]
+            item._change_reason = f"Marked reviewed by {reviewer}."[
+                :CHANGE_REASON_MAX_LENGTH
+            ]
             item.save(update_fields=[*REVIEW_FIELDS, "updated_at"])
             self.log_change(request, item, f"Marked reviewed by {reviewer}.")
             count += 1

@@ -73,7 +73,7 @@ class Comparison(RenderedMarkdownMixin, Publishable):
             self.conclusion_text,
         ]
         if self.pk:
-            for option in self.options.all():
+            for option in self.options.prefetch_related("points"):
                 parts += [option.summary, option.favoured_lead, option.required_lead]
                 parts += [point.text for point in option.points.all()]
             parts += AspectCell.objects.filter(aspect__comparison=self).values_list(

@@ -11,6 +11,8 @@ from simple_history.models import HistoricalRecords
 from content.language import reading_grade
 from content.rendering import render_markdown
 
+# simple-history keeps change reasons in a 100-character column.
+CHANGE_REASON_MAX_LENGTH = 100
 # Medical content is re-reviewed yearly unless a reviewer sets another date.
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
@@ -277,7 +279,7 @@ class Publishable(models.Model):
             return PublicationState.EXPIRED
         is_live = getattr(self, "is_live_now", None)
         if is_live is None:
-            is_live = type(self).objects.published(now).filter(pk=self.pk).exists()
+            is_live = self.is_public
         return PublicationState.LIVE if is_live else PublicationState.NOT_SHOWN
 
     @property
@@ -310,7 +312,7 @@ class Publishable(models.Model):
 
     def record_shared_change(self, reason: str) -> None:
         """Record that a row this item shows (a source, a reviewer) changed."""
-        self._change_reason = reason
+        self._change_reason = reason[:CHANGE_REASON_MAX_LENGTH]
         self.save(update_fields=["updated_at"])
 
     def record_review(self, reviewer: Reviewer, on=None):

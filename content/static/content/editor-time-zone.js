@@ -6,7 +6,8 @@
   if (!zone) {
     return;
   }
-  var cookie = "editor_time_zone=" + encodeURIComponent(zone);
+  // IANA names ("America/New_York") hold only characters a cookie allows.
+  var cookie = "editor_time_zone=" + zone;
   if (document.cookie.split("; ").indexOf(cookie) === -1) {
     document.cookie = cookie + "; path=/; max-age=31536000; SameSite=Lax" +
       (window.location.protocol === "https:" ? "; Secure" : "");
