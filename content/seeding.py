@@ -19,7 +19,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import models, transaction
 from django.db.models.fields.related import ManyToManyField
-from simple_history.models import HistoricalChanges
+from simple_history.models import HistoricalChanges, HistoricalRecords
 
 from content.models import ContentChange, SearchDocument, StigmatisingTerm
 
@@ -139,5 +139,26 @@ def load_seed(reason: str = SEED_LOADED_REASON, verbosity: int = 0) -> int:
     for model, instances in by_model.items():
         # Re-read: the fixture's rows as stored, rendered fields included.
         stored = list(model.objects.filter(pk__in=[i.pk for i in instances]))
-        model.history.bulk_history_create(stored, default_change_reason=reason)
+        records = model.history.bulk_history_create(
+            stored, default_change_reason=reason
+        )
+        record_links(records)
     return len(loaded)
+
+
+def record_links(records) -> None:
+    """The many-to-many links (sources, related topics) of baseline versions.
+
+    simple-history records them on save, not in ``bulk_history_create``.
+    """
+    for record in records:
+        for field in record._history_m2m_fields:
+            through = field.remote_field.through
+            names = [f.name for f in through._meta.fields]
+            links = through.objects.filter(**{field.m2m_field_name(): record.id})
+            HistoricalRecords.m2m_models[field].objects.bulk_create(
+                HistoricalRecords.m2m_models[field](
+                    history=record, **{name: getattr(link, name) for name in names}
+                )
+                for link in links
+            )

@@ -117,3 +117,31 @@ def test_word_diff_escapes_html_and_keeps_every_word():
 
     assert old == "Take <del>&lt;b&gt;two&lt;/b&gt; </del>pills daily."
     assert new == "Take <ins>three </ins>pills daily."
+
+
+def test_malformed_history_addresses_are_404s_not_500s(editor, draft_topic):
+    client = logged_in(editor)
+    base = admin_url(Topic, "history", draft_topic.pk).replace(
+        f"/{draft_topic.pk}/", "/"
+    )
+
+    for path in [
+        base.replace("history/", f"{draft_topic.pk}/change/history/"),
+        base.replace("history/", "abc/history/"),
+        admin_url(Topic, "history", draft_topic.pk) + "abc/",
+        admin_url(Topic, "history_compare", "abc") + "?from=1&to=2",
+    ]:
+        assert client.get(path).status_code == 404, path
+
+
+def test_seed_baseline_versions_record_their_links(editor):
+    from django.core.management import call_command
+
+    call_command("seed", verbosity=0)
+    topic = Topic.objects.get(slug="medical-detox")
+    baseline = topic.history.earliest()
+
+    assert sorted(baseline.related_topics.values_list("to_topic_id", flat=True)) == (
+        sorted(topic.related_topics.values_list("pk", flat=True))
+    )
+    assert baseline.sources.count() == topic.sources.count()

@@ -21,7 +21,7 @@ from django.contrib.admin.utils import flatten_fieldsets, model_ngettext, unquot
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, When
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -334,7 +334,7 @@ class HistoryAdmin(MarkdownHelpMixin, SimpleHistoryAdmin):
     def history_compare_view(self, request, object_id):
         """Word-level differences between any two versions of the item."""
         history = self.model.history.filter(
-            **{self.model._meta.pk.attname: unquote(object_id)}
+            **{self.model._meta.pk.attname: self.history_object_id(object_id)}
         )
         try:
             older = history.get(history_id=request.GET.get("from"))
@@ -358,7 +358,9 @@ class HistoryAdmin(MarkdownHelpMixin, SimpleHistoryAdmin):
                 "item": newer.instance,
                 "older": older,
                 "newer": newer,
-                "changes": helper.context_for_delta_changes(newer.diff_against(older)),
+                "changes": helper.context_for_delta_changes(
+                    newer.diff_against(older, foreign_keys_are_objs=True)
+                ),
             },
         )
 
@@ -377,7 +379,21 @@ class HistoryAdmin(MarkdownHelpMixin, SimpleHistoryAdmin):
             request, obj
         )
 
+    def history_object_id(self, object_id: str):
+        """The item's key from a history URL; a malformed one is a 404, not a 500."""
+        try:
+            return self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError as error:
+            raise Http404("No such item.") from error
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.history_object_id(object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.history_object_id(object_id)
+        if not version_id.isdigit():
+            raise Http404("No such version.")
         # A revert is recorded as one, naming the version it restores.
         request.reverting_to = self.model.history.filter(history_id=version_id).first()
         if request.method == "POST":
