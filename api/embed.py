@@ -16,7 +16,6 @@ address) and, without a key, are served from the response cache
 
 import base64
 import hashlib
-import math
 from functools import cache
 from pathlib import Path
 
@@ -35,7 +34,7 @@ from api.partners import (
     record_usage,
     resolve_partner,
 )
-from api.throttling import rate_limit_retry_after
+from api.throttling import rate_limit_retry_after, retry_after_seconds
 from content.models import FAQ, NATIONAL, Comparison, Resource, ResourceKind, Topic
 
 EMBED_PATH_PREFIX = "/embed/"
@@ -102,7 +101,7 @@ def faq_widget(request, page, faqs, attribution_url: str):
             request, error.status, "Widget unavailable", error.detail, "'none'"
         )
         if isinstance(error, TooManyKeyChecks):
-            refused.headers["Retry-After"] = str(max(1, math.ceil(error.wait)))
+            refused.headers["Retry-After"] = str(retry_after_seconds(error.wait))
         return refused
     ancestors = " ".join(partner.allowed_origin_list) if partner else "*"
     if partner:

@@ -149,7 +149,12 @@ def rate_limit_retry_after(request, partner: Partner | None = None) -> int | Non
     caller = SimpleNamespace(auth=partner, META=request.META, headers=request.headers)
     if throttle.allow_request(caller, None):
         return None
-    return max(1, math.ceil(throttle.wait()))
+    return retry_after_seconds(throttle.wait())
+
+
+def retry_after_seconds(wait: float) -> int:
+    """A Retry-After value: whole seconds, at least one."""
+    return max(1, math.ceil(wait))
 
 
 class KeyCheckThrottle(PartnerRateThrottle):

@@ -50,7 +50,7 @@ def is_history_model(model) -> bool:
     return issubclass(model, HistoricalChanges)
 
 
-def tracked_models() -> Iterator[type[models.Model]]:
+def models_with_history() -> Iterator[type[models.Model]]:
     """Content models with a history (simple-history's ``history`` manager)."""
     for model in content_models():
         if hasattr(model, "history"):
@@ -125,7 +125,7 @@ def load_seed(reason: str = SEED_LOADED_REASON, verbosity: int = 0) -> int:
         if raw:
             loaded.append(instance)
 
-    senders = list(tracked_models())
+    senders = list(models_with_history())
     for model in senders:
         models.signals.post_save.connect(remember, sender=model, weak=False)
     try:
