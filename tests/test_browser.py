@@ -378,14 +378,23 @@ def test_admin_second_factor_enrols_and_signs_in_within_the_policy(
     assert [m.text for m in console_errors if not expected_refusal(m)] == []
 
 
-def test_admin_shows_times_in_the_browsers_time_zone(api, browser, django_user_model):
+# Set up before ``browser``: a query made while Playwright runs would hold a
+# connection that nothing closes.
+@pytest.fixture
+def scheduled_topic_and_superuser(api, django_user_model):
     django_user_model.objects.create_superuser("tz", password=PUBLISHER_PASSWORD)
-    topic = Topic.objects.create(
+    return Topic.objects.create(
         slug="later",
         title="Later",
         summary="Scheduled.",
         publish_at=datetime.datetime(2026, 12, 24, 14, 0, tzinfo=datetime.UTC),
     )
+
+
+def test_admin_shows_times_in_the_browsers_time_zone(
+    api, scheduled_topic_and_superuser, browser
+):
+    topic = scheduled_topic_and_superuser
     context = browser.new_context(timezone_id="America/New_York")
     page = context.new_page()
     page.goto(f"{api}/{settings.ADMIN_PATH}")
