@@ -5,9 +5,20 @@ editors and medical reviewers read sanitised, formatted text (never raw
 Markdown) with the parts, FAQs, citations and review line readers get.
 """
 
+from django.conf import settings
 from django.utils import timezone
 
 from content.models import FAQ, Comparison, Resource, Topic
+
+
+def public_url(request, item) -> str:
+    """The item's public address: its reader page (a resource's API entry).
+
+    On API_CANONICAL_ORIGIN when it is set, else on the host of the request.
+    """
+    path = item.get_absolute_url()
+    origin = settings.API_CANONICAL_ORIGIN
+    return f"{origin}{path}" if origin else request.build_absolute_uri(path)
 
 
 def review_line(item) -> dict:

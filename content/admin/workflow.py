@@ -507,7 +507,7 @@ class PublishableAdmin(HistoryAdmin):
         return state.label
 
     def view_on_site(self, obj):
-        """The item's API representation, while the public can see it."""
+        """The item's public page, while the public can see it."""
         return obj.get_absolute_url() if obj.is_public else None
 
     def get_search_results(self, request, queryset, search_term):
