@@ -23,7 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
@@ -37,6 +37,7 @@ from api.partners import (
 )
 from api.throttling import rate_limit_retry_after
 from content.models import FAQ, NATIONAL, Comparison, Resource, ResourceKind, Topic
+from content.reader import public_url
 
 EMBED_PATH_PREFIX = "/embed/"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "embed"
@@ -158,8 +159,8 @@ def topic_faqs(request, slug):
     topic = Topic.objects.published(now).select_related("reviewed_by").filter(slug=slug)
     topic = topic.first()
     faqs = FAQ.objects.published(now).filter(topic=topic) if topic else []
-    url = reverse("v1:topic-detail", kwargs={"slug": slug})
-    return faq_widget(request, topic, faqs, request.build_absolute_uri(url))
+    url = public_url(request, topic) if topic else ""
+    return faq_widget(request, topic, faqs, url)
 
 
 @require_safe
@@ -171,8 +172,8 @@ def comparison_faqs(request, slug):
     faqs = (
         FAQ.objects.published(now).filter(comparison=comparison) if comparison else []
     )
-    url = reverse("v1:comparison-detail", kwargs={"slug": slug})
-    return faq_widget(request, comparison, faqs, request.build_absolute_uri(url))
+    url = public_url(request, comparison) if comparison else ""
+    return faq_widget(request, comparison, faqs, url)
 
 
 @require_safe
