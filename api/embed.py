@@ -36,14 +36,13 @@ from api.partners import (
     resolve_partner,
 )
 from api.throttling import rate_limit_retry_after
-from content.models import FAQ, NATIONAL, Comparison, Resource, ResourceKind, Topic
+from content.models import FAQ, Comparison, Resource, Topic
 from content.reader import public_url
 
 EMBED_PATH_PREFIX = "/embed/"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "embed"
 THEMES = ("light", "dark", "auto")
 EMBED_PARAMETERS = {"theme", "compact", "key"}
-HELP_LINE_KINDS = (ResourceKind.HELPLINE, ResourceKind.CRISIS_LINE)
 
 
 @cache
@@ -129,9 +128,7 @@ def faq_widget(request, page, faqs, attribution_url: str):
             request, 404, "Not found", "No published page here.", ancestors
         )
     css = widget_css()
-    help_lines = Resource.objects.published().filter(
-        region=NATIONAL, kind__in=HELP_LINE_KINDS
-    )
+    help_lines = Resource.objects.national_help_lines()
     response = render(
         request,
         "embed/faqs.html",

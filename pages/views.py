@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from api import jsonld
 from api.caching import public_freshness
-from api.embed import HELP_LINE_KINDS
 from api.throttling import rate_limit_retry_after
 from content.assessment import (
     ALLOWED_ANSWERS,
@@ -31,7 +30,7 @@ from content.assessment import (
     assess,
     questionnaire,
 )
-from content.models import FAQ, NATIONAL, Comparison, Resource, Topic
+from content.models import FAQ, Comparison, Resource, Topic
 from content.reader import public_url, reader_context
 
 MARKDOWN_CONTENT_TYPE = "text/markdown; charset=utf-8"
@@ -71,12 +70,6 @@ def public_page(view):
     return require_safe(wrapper)
 
 
-def help_lines():
-    return Resource.objects.published().filter(
-        region=NATIONAL, kind__in=HELP_LINE_KINDS
-    )
-
-
 def jsonld_script(data: dict) -> str:
     """JSON-LD for a ``<script type="application/ld+json">`` data block.
 
@@ -96,7 +89,7 @@ def reader_page(request, item, page, page_template: str, **extra):
             **extra,
             "reader_template": page["template"],
             "canonical_url": public_url(request, item),
-            "help_lines": help_lines(),
+            "help_lines": Resource.objects.national_help_lines(),
         },
     )
 
@@ -148,7 +141,7 @@ def home(request):
             "topics": topics,
             "comparisons": comparisons,
             "canonical_url": request.build_absolute_uri(reverse("pages:home")),
-            "help_lines": help_lines(),
+            "help_lines": Resource.objects.national_help_lines(),
         },
     )
 
@@ -237,7 +230,7 @@ def decision_page(request, slug):
     context = {
         "comparison": comparison,
         "canonical_url": public_url(request, comparison),
-        "help_lines": help_lines(),
+        "help_lines": Resource.objects.national_help_lines(),
         "disclaimer": DISCLAIMER,
         "answer_choices": ANSWER_CHOICES,
         "answers": {},
@@ -261,8 +254,7 @@ def decision_page(request, slug):
 
 
 def markdown_response(request, template: str, context: dict) -> HttpResponse:
-    response = render(request, template, context, content_type=MARKDOWN_CONTENT_TYPE)
-    return response
+    return render(request, template, context, content_type=MARKDOWN_CONTENT_TYPE)
 
 
 @public_page

@@ -14,9 +14,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from api.throttling import PartnerRateThrottle
-from content.models import FAQ, Comparison, PublicationStatus, Source, Topic
+from content.models import (
+    FAQ,
+    Comparison,
+    PublicationStatus,
+    Resource,
+    Source,
+    Topic,
+)
 from pages.sitemaps import TopicSitemap
-from tests.conftest import FROZEN_NOW, REVIEWED_ON
+from tests.conftest import FROZEN_NOW, REVIEWED_ON, reviewed
 from tests.test_outages import database_down
 
 TOPIC = "/topics/heroin-rehab/"
@@ -103,13 +110,26 @@ def test_topic_page_lists_citations_and_national_help_lines(
 
 
 def test_topic_page_leaves_out_an_unpublished_help_line(client, published_topic):
-    from content.models import Resource
-
     Resource.objects.create(
         slug="draft-line", name="Draft line", kind="helpline", phone="1-800-000-0000"
     )
 
     assert "Draft line" not in page_text(client.get(TOPIC))
+
+
+def test_national_help_lines_are_published_national_lines_only(
+    published_resource, reviewer
+):
+    Resource.objects.create(slug="draft-line", name="Draft line", kind="helpline")
+    Resource.objects.create(
+        **reviewed(reviewer, slug="ca-line", name="CA line", kind="helpline"),
+        region="CA",
+    )
+    Resource.objects.create(
+        **reviewed(reviewer, slug="locator", name="Locator", kind="treatment_locator")
+    )
+
+    assert list(Resource.objects.national_help_lines()) == [published_resource]
 
 
 def test_topic_page_carries_its_json_ld_with_the_reader_url(
