@@ -22,7 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
@@ -35,13 +35,13 @@ from api.partners import (
     resolve_partner,
 )
 from api.throttling import rate_limit_retry_after, retry_after_seconds
-from content.models import FAQ, NATIONAL, Comparison, Resource, ResourceKind, Topic
+from content.models import FAQ, Comparison, Resource, Topic
+from content.reader import public_url
 
 EMBED_PATH_PREFIX = "/embed/"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "embed"
 THEMES = ("light", "dark", "auto")
 EMBED_PARAMETERS = {"theme", "compact", "key"}
-HELP_LINE_KINDS = (ResourceKind.HELPLINE, ResourceKind.CRISIS_LINE)
 
 
 @cache
@@ -127,9 +127,7 @@ def faq_widget(request, page, faqs, attribution_url: str):
             request, 404, "Not found", "No published page here.", ancestors
         )
     css = widget_css()
-    help_lines = Resource.objects.published().filter(
-        region=NATIONAL, kind__in=HELP_LINE_KINDS
-    )
+    help_lines = Resource.objects.national_help_lines()
     response = render(
         request,
         "embed/faqs.html",
@@ -157,8 +155,8 @@ def topic_faqs(request, slug):
     topic = Topic.objects.published(now).select_related("reviewed_by").filter(slug=slug)
     topic = topic.first()
     faqs = FAQ.objects.published(now).filter(topic=topic) if topic else []
-    url = reverse("v1:topic-detail", kwargs={"slug": slug})
-    return faq_widget(request, topic, faqs, request.build_absolute_uri(url))
+    url = public_url(request, topic) if topic else ""
+    return faq_widget(request, topic, faqs, url)
 
 
 @require_safe
@@ -170,8 +168,8 @@ def comparison_faqs(request, slug):
     faqs = (
         FAQ.objects.published(now).filter(comparison=comparison) if comparison else []
     )
-    url = reverse("v1:comparison-detail", kwargs={"slug": slug})
-    return faq_widget(request, comparison, faqs, request.build_absolute_uri(url))
+    url = public_url(request, comparison) if comparison else ""
+    return faq_widget(request, comparison, faqs, url)
 
 
 @require_safe

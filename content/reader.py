@@ -5,10 +5,22 @@ editors and medical reviewers read sanitised, formatted text (never raw
 Markdown) with the parts, FAQs, citations and review line readers get.
 """
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from content.models import FAQ, Comparison, Resource, Topic
 from content.models.publication import published_q
+
+
+def public_url(request, item) -> str:
+    """The item's public address: its reader page (a resource's API entry).
+
+    On API_CANONICAL_ORIGIN when it is set, else on the host of the request.
+    """
+    path = item.get_absolute_url()
+    origin = settings.API_CANONICAL_ORIGIN
+    return f"{origin}{path}" if origin else request.build_absolute_uri(path)
 
 
 def review_line(item) -> dict:
@@ -18,18 +30,26 @@ def review_line(item) -> dict:
     }
 
 
-def topic_context(topic: Topic, now) -> dict:
-    # Items shown with the page that are published themselves: the page's own
-    # status (a draft being previewed) is not theirs to decide.
+def topic_context(topic: Topic, now, preview: bool) -> dict:
+    if preview:
+        # What goes public with the page once it is live: items published
+        # themselves, whose other page (an FAQ's comparison) is public too.
+        faqs = FAQ.objects.filter(published_q(now), topic=topic).filter(
+            Q(comparison__isnull=True) | published_q(now, prefix="comparison__")
+        )
+        comparisons = Comparison.objects.filter(published_q(now), topic=topic)
+    else:
+        faqs = FAQ.objects.published(now).filter(topic=topic)
+        comparisons = Comparison.objects.published(now).filter(topic=topic)
     return {
         "sections": topic.sections.all(),
-        "faqs": FAQ.objects.filter(published_q(now), topic=topic),
-        "comparisons": Comparison.objects.filter(published_q(now), topic=topic),
+        "faqs": faqs,
+        "comparisons": comparisons,
         "sources": topic.sources.all(),
     }
 
 
-def comparison_context(comparison: Comparison, now) -> dict:
+def comparison_context(comparison: Comparison, now, preview: bool) -> dict:
     options = list(comparison.options.prefetch_related("points"))
     rows = []
     for aspect in comparison.aspects.prefetch_related("cells"):
@@ -41,19 +61,31 @@ def comparison_context(comparison: Comparison, now) -> dict:
         "criteria": comparison.criteria.filter(is_published=True).prefetch_related(
             "effects__option"
         ),
-        "faqs": FAQ.objects.filter(published_q(now), comparison=comparison),
+        "faqs": (
+            # Previewed, the comparison's own topic counts as going live with it.
+            FAQ.objects.filter(published_q(now), comparison=comparison).filter(
+                Q(topic=comparison.topic_id) | published_q(now, prefix="topic__")
+            )
+            if preview
+            else FAQ.objects.published(now).filter(comparison=comparison)
+        ),
         "sources": comparison.sources.all(),
     }
 
 
-def reader_context(item) -> dict:
-    """Template name and context of the item's reader page."""
+def reader_context(item, *, preview: bool = False) -> dict:
+    """Template name and context of the item's reader page.
+
+    Public pages show only what ``published()`` allows. A ``preview`` (the
+    admin's, of an item that may not be live yet) also shows what will go
+    public with the item once it is.
+    """
     now = timezone.now()
     context = {"item": item, "review": review_line(item)}
     if isinstance(item, Topic):
-        context |= topic_context(item, now)
+        context |= topic_context(item, now, preview)
     elif isinstance(item, Comparison):
-        context |= comparison_context(item, now)
+        context |= comparison_context(item, now, preview)
     kind = type(item)._meta.model_name
     if not isinstance(item, (Topic, Comparison, FAQ, Resource)):
         raise TypeError(f"No reader page for {kind}")

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # /sitemap.xml of the reader pages (pages/sitemaps.py).
+    "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -89,6 +91,8 @@ INSTALLED_APPS = [
     "content",
     "api",
     "staff.apps.StaffConfig",
+    # Reader pages, sitemap, Markdown twins, llms.txt and oEmbed at the root.
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -395,11 +399,12 @@ RESPONSE_CACHE_TIMEOUT = env_int("RESPONSE_CACHE_TIMEOUT", 24 * 3600)
 # Freshness of public GET responses, for browsers/apps and for CDNs.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 API_CACHE_S_MAXAGE = env_int("API_CACHE_S_MAXAGE", 300)
-# Origin used in canonical_url fields, e.g. https://api.rehabinfo.org; blank
+# Origin of canonical addresses (canonical_url fields, reader pages, JSON-LD),
+# e.g. https://rehabinfo.org; blank
 # means the host of the request.
 API_CANONICAL_ORIGIN = os.environ.get("API_CANONICAL_ORIGIN", "").rstrip("/")
-# Where the embed widgets' "information from Rehabinfo" credit links to; blank
-# means the item's canonical API address.
+# Where the embed widgets' "information from Rehabinfo" credit and the admin's
+# "View site" link to; blank means the item's reader page (and the home page).
 PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "")
 # Set when v1 is retired: ISO dates announced in Deprecation and Sunset headers.
 API_V1_DEPRECATED_ON = os.environ.get("API_V1_DEPRECATED_ON", "")

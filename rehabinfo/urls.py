@@ -8,8 +8,8 @@ from api import health, problems
 admin.site.site_header = "Rehabinfo editorial admin"
 admin.site.site_title = "Rehabinfo admin"
 admin.site.index_title = "Content"
-# "View site": the public site when there is one, else the API itself.
-admin.site.site_url = settings.PUBLIC_SITE_URL or "/api/v1/"
+# "View site": the public site when there is one, else the reader pages.
+admin.site.site_url = settings.PUBLIC_SITE_URL or "/"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -19,6 +19,8 @@ urlpatterns = [
     # Anything else under /api/ is a problem-details 404, never an HTML page.
     re_path(r"^api/", csrf_exempt(problems.not_found)),
     path(settings.ADMIN_PATH, admin.site.urls),
+    # Last: reader pages, sitemap, robots.txt, llms.txt and oEmbed at the root.
+    path("", include("pages.urls")),
 ]
 
 if settings.BENCHMARK_VIEWS:

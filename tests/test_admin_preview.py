@@ -123,3 +123,25 @@ def test_draft_topic_preview_shows_the_faqs_that_go_public_with_it(
 
     assert "Live with it?" in text
     assert "Still a draft?" not in text
+
+
+def test_draft_topic_preview_leaves_out_faqs_hidden_with_their_comparison(
+    editor, reviewer, draft_topic
+):
+    comparison = Comparison.objects.create(
+        slug="hidden", title="Hidden", topic=draft_topic, summary="."
+    )
+    FAQ.objects.create(
+        **reviewed(
+            reviewer,
+            topic=draft_topic,
+            comparison=comparison,
+            question="Hidden with its comparison?",
+            answer=".",
+        )
+    )
+
+    assert (
+        "Hidden with its comparison?"
+        not in preview(editor, draft_topic).content.decode()
+    )

@@ -76,13 +76,13 @@ def test_topic_picker_ranks_title_matches_first(editor, reviewer):
     assert titles == ["Detox", "Home detox risks", "Aftercare"]
 
 
-def test_view_site_opens_the_api(editor):
+def test_view_site_opens_the_reader_pages(editor):
     page = logged_in(editor).get("/admin/")
 
-    assert 'href="/api/v1/"' in page.content.decode()
+    assert '<a href="/">View site</a>' in page.content.decode()
 
 
-def test_public_item_links_to_its_api_representation(editor, published_topic, reviewer):
+def test_public_item_links_to_its_reader_page(editor, published_topic, reviewer):
     faq = FAQ.objects.create(
         **reviewed(reviewer, topic=published_topic, question="Q?", answer="A.")
     )
@@ -91,12 +91,12 @@ def test_public_item_links_to_its_api_representation(editor, published_topic, re
     topic_page = client.get(admin_url(Topic, "change", published_topic.pk))
     faq_page = client.get(admin_url(FAQ, "change", faq.pk))
 
-    assert 'href="/api/v1/topics/heroin-rehab/"' in topic_page.content.decode()
-    assert f'href="/api/v1/faqs/{faq.pk}/"' in faq_page.content.decode()
-    assert client.get(f"/api/v1/faqs/{faq.pk}/").status_code == 200
+    assert 'href="/topics/heroin-rehab/"' in topic_page.content.decode()
+    assert f'href="/faqs/{faq.pk}/"' in faq_page.content.decode()
+    assert client.get(f"/faqs/{faq.pk}/").status_code == 200
 
 
 def test_hidden_item_offers_no_link_to_a_404(editor, draft_topic):
     page = logged_in(editor).get(admin_url(Topic, "change", draft_topic.pk))
 
-    assert "/api/v1/topics/draft-topic/" not in page.content.decode()
+    assert "/topics/draft-topic/" not in page.content.decode()

@@ -319,7 +319,7 @@ def test_comparison_detail_has_review_urls_and_timestamps(comparison):
     assert comparison["review"]["reviewed_by"]["name"] == "Rehabinfo Editorial Board"
     assert comparison["review"]["last_reviewed_on"] == "2026-11-23"
     assert comparison["url"] == f"{API}/comparisons/{SLUG}/"
-    assert comparison["canonical_url"] == f"{API}/comparisons/{SLUG}/"
+    assert comparison["canonical_url"] == f"http://testserver/comparisons/{SLUG}/"
     assert comparison["created_at"] == "2026-11-23T12:00:00Z"
     assert ISO_8601_WITH_ZONE.match(comparison["updated_at"])
 
@@ -333,7 +333,7 @@ def test_comparison_canonical_url_uses_the_configured_origin(
 
     assert response.status_code == 200
     assert response.json()["canonical_url"] == (
-        f"https://api.rehabinfo.org/api/v1/comparisons/{SLUG}/"
+        f"https://api.rehabinfo.org/comparisons/{SLUG}/"
     )
 
 

@@ -293,12 +293,14 @@ def test_topic_timestamps_are_iso_8601_in_utc(client, clock, published_topic):
         assert parsed == FROZEN_NOW
 
 
-def test_topic_detail_url_and_canonical_url_are_absolute(client, published_topic):
+def test_topic_detail_url_is_absolute_and_canonical_url_is_the_reader_page(
+    client, published_topic
+):
     response = client.get(TOPIC_URL)
 
     assert response.status_code == 200
     assert response.json()["url"] == f"{API}/topics/heroin-rehab/"
-    assert response.json()["canonical_url"] == f"{API}/topics/heroin-rehab/"
+    assert response.json()["canonical_url"] == "http://testserver/topics/heroin-rehab/"
 
 
 def test_topic_canonical_url_uses_the_configured_origin(
@@ -310,7 +312,7 @@ def test_topic_canonical_url_uses_the_configured_origin(
 
     assert response.status_code == 200
     assert response.json()["canonical_url"] == (
-        "https://api.rehabinfo.org/api/v1/topics/heroin-rehab/"
+        "https://api.rehabinfo.org/topics/heroin-rehab/"
     )
     assert response.json()["url"] == f"{API}/topics/heroin-rehab/"
 

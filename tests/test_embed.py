@@ -44,6 +44,12 @@ def test_widget_shows_review_date_help_line_and_credit(client, seed_content):
     assert "Medically reviewed information from Rehabinfo" in html
 
 
+def test_widget_credit_links_to_the_reader_page(client, seed_content):
+    html = client.get(WIDGET).content.decode()
+
+    assert 'href="http://testserver/topics/heroin-rehab/"' in html
+
+
 def test_widget_credit_links_to_configured_site(client, seed_content, settings):
     settings.PUBLIC_SITE_URL = "https://rehabinfo.example/heroin"
 

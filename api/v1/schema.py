@@ -19,7 +19,8 @@ from api.pagination import MAX_OFFSET, StrictLimitOffsetPagination
 
 from . import serializers as serializers_v1
 
-HOST = "https://api.rehabinfo.example/api/v1"
+SITE = "https://api.rehabinfo.example"
+HOST = f"{SITE}/api/v1"
 REVIEW = {
     "last_reviewed_on": "2026-11-23",
     "reviewed_by": {"name": "Rehabinfo Editorial Board", "credentials": "MD"},
@@ -83,7 +84,7 @@ TOPIC_DETAIL = {
     "sources": [SOURCE],
     "review": REVIEW,
     "reading_grade": 10.3,
-    "canonical_url": f"{HOST}/topics/heroin-rehab/",
+    "canonical_url": f"{SITE}/topics/heroin-rehab/",
     "created_at": "2026-11-23T12:00:00Z",
     "updated_at": "2026-11-23T12:00:00Z",
 }
@@ -150,7 +151,7 @@ COMPARISON_DETAIL = {
     "sources": [SOURCE],
     "review": REVIEW,
     "reading_grade": 11.2,
-    "canonical_url": COMPARISON_LINK["url"],
+    "canonical_url": f"{SITE}/comparisons/inpatient-vs-outpatient-heroin-rehab/",
     "created_at": "2026-11-23T12:00:00Z",
     "updated_at": "2026-11-23T12:00:00Z",
 }
@@ -351,7 +352,9 @@ def page_fields() -> dict:
     """Fields of every page node; the review fields only when reviewed."""
     return {
         "name": serializers.CharField(),
-        "url": serializers.URLField(),
+        "url": serializers.URLField(
+            help_text="The public reader page showing this (#faqs: its FAQs)."
+        ),
         "inLanguage": serializers.CharField(),
         "dateModified": serializers.DateTimeField(),
         "lastReviewed": serializers.DateField(required=False),
@@ -414,7 +417,7 @@ FAQ_PAGE_EXAMPLE = {
     "@context": "https://schema.org",
     "@type": "FAQPage",
     "name": "Heroin rehab: FAQs",
-    "url": f"{HOST}/topics/heroin-rehab/faqpage/",
+    "url": f"{SITE}/topics/heroin-rehab/#faqs",
     "inLanguage": "en-US",
     "dateModified": "2026-11-23T12:00:00+00:00",
     "lastReviewed": "2026-11-23",
@@ -435,7 +438,7 @@ MEDICAL_WEB_PAGE_EXAMPLE = {
     "@type": "MedicalWebPage",
     "name": "Heroin rehab",
     "description": TOPIC_LINK["summary"],
-    "url": TOPIC_LINK["url"],
+    "url": f"{SITE}/topics/heroin-rehab/",
     "inLanguage": "en-US",
     "about": {"@type": "MedicalTherapy", "name": "Heroin rehab"},
     "dateModified": "2026-11-23T12:00:00+00:00",

@@ -1,6 +1,5 @@
 """Response shapes of API v1. Changes here are additive only (see README)."""
 
-from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -19,6 +18,7 @@ from content.models import (
     Source,
     Topic,
 )
+from content.reader import public_url
 
 
 def absolute_url(request, view_name: str, **kwargs) -> str:
@@ -211,7 +211,8 @@ class TopicDetailSerializer(TopicListSerializer):
     )
     sources = SourceSerializer(many=True, read_only=True)
     canonical_url = serializers.SerializerMethodField(
-        help_text="Preferred address of this topic, for citation and SEO."
+        help_text="Preferred address of this topic, for citation and SEO: its "
+        "public reader page."
     )
 
     class Meta(TopicListSerializer.Meta):
@@ -236,14 +237,7 @@ class TopicDetailSerializer(TopicListSerializer):
         ]
 
     def get_canonical_url(self, topic) -> str:
-        return canonical_url(self.context["request"], "topic-detail", slug=topic.slug)
-
-
-def canonical_url(request, view_name: str, **kwargs) -> str:
-    """The item's address on the configured public origin (or this host)."""
-    path = reverse(f"v1:{view_name}", kwargs=kwargs)
-    origin = settings.API_CANONICAL_ORIGIN
-    return f"{origin}{path}" if origin else request.build_absolute_uri(path)
+        return public_url(self.context["request"], topic)
 
 
 class OptionSummarySerializer(ResponseModelSerializer):
@@ -352,7 +346,10 @@ class ComparisonDetailSerializer(ComparisonListSerializer):
     )
     faqs = NestedFAQSerializer(many=True, read_only=True, source="public_faqs")
     sources = SourceSerializer(many=True, read_only=True)
-    canonical_url = serializers.SerializerMethodField()
+    canonical_url = serializers.SerializerMethodField(
+        help_text="Preferred address of this comparison, for citation and SEO: its "
+        "public reader page."
+    )
 
     class Meta(ComparisonListSerializer.Meta):
         fields = [
@@ -389,9 +386,7 @@ class ComparisonDetailSerializer(ComparisonListSerializer):
         return AspectRowSerializer(rows, many=True).data
 
     def get_canonical_url(self, comparison) -> str:
-        return canonical_url(
-            self.context["request"], "comparison-detail", slug=comparison.slug
-        )
+        return public_url(self.context["request"], comparison)
 
 
 class ResourceSerializer(PublishableSerializer):

@@ -37,6 +37,7 @@ from content.models import (
     Resource,
     Topic,
 )
+from content.reader import public_url
 from content.search import search
 
 from . import schema
@@ -134,7 +135,7 @@ class TopicViewSet(PublicViewSet):
     def faqpage(self, request, slug=None):
         """The topic's FAQs as schema.org FAQPage JSON-LD."""
         topic = self.get_object()
-        url = reverse("v1:topic-faqpage", kwargs={"slug": slug}, request=request)
+        url = f"{public_url(request, topic)}#faqs"
         return Response(
             jsonld.faq_page(
                 topic, topic.public_faqs, url=url, name=f"{topic.title}: FAQs"
@@ -145,14 +146,10 @@ class TopicViewSet(PublicViewSet):
     def medicalwebpage(self, request, slug=None):
         """The topic as schema.org MedicalWebPage JSON-LD."""
         topic = self.get_object()
+        url = public_url(request, topic)
         return Response(
             jsonld.medical_web_page(
-                topic,
-                topic.public_faqs,
-                url=reverse("v1:topic-detail", kwargs={"slug": slug}, request=request),
-                faq_url=reverse(
-                    "v1:topic-faqpage", kwargs={"slug": slug}, request=request
-                ),
+                topic, topic.public_faqs, url=url, faq_url=f"{url}#faqs"
             )
         )
 
@@ -178,7 +175,7 @@ class ComparisonViewSet(PublicViewSet):
     def faqpage(self, request, slug=None):
         """The comparison's FAQs as schema.org FAQPage JSON-LD."""
         comparison = self.get_object()
-        url = reverse("v1:comparison-faqpage", kwargs={"slug": slug}, request=request)
+        url = f"{public_url(request, comparison)}#faqs"
         return Response(
             jsonld.faq_page(
                 comparison,

@@ -458,7 +458,7 @@ class PublishableAdmin(HistoryAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, item):
             raise PermissionDenied
-        page = reader_context(item)
+        page = reader_context(item, preview=True)
         return TemplateResponse(
             request,
             "admin/content/preview.html",
@@ -522,7 +522,7 @@ class PublishableAdmin(HistoryAdmin):
         return state.label
 
     def view_on_site(self, obj):
-        """The item's API representation, while the public can see it."""
+        """The item's public page, while the public can see it."""
         return obj.get_absolute_url() if obj.is_public else None
 
     def get_search_results(self, request, queryset, search_term):

@@ -63,7 +63,7 @@ class Comparison(RenderedMarkdownMixin, Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("v1:comparison-detail", kwargs={"slug": self.slug})
+        return reverse("pages:comparison", kwargs={"slug": self.slug})
 
     def public_text_parts(self) -> list[str]:
         parts = [

@@ -70,7 +70,7 @@ class FAQ(RenderedMarkdownMixin, Publishable):
         return self.question
 
     def get_absolute_url(self):
-        return reverse("v1:faq-detail", kwargs={"id": self.pk})
+        return reverse("pages:faq", kwargs={"id": self.pk})
 
     def public_text_parts(self) -> list[str]:
         return [self.question, self.answer_text]

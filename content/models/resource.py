@@ -4,6 +4,7 @@ from simple_history.models import HistoricalRecords
 
 from .publication import (
     Publishable,
+    PublishableQuerySet,
     RenderedMarkdownMixin,
     markdown_html_field,
     markdown_text_field,
@@ -77,6 +78,15 @@ class Region(models.TextChoices):
     WY = "WY", "Wyoming"
 
 
+class ResourceQuerySet(PublishableQuerySet):
+    def national_help_lines(self, now=None):
+        """Published national help and crisis lines: what every public page lists."""
+        return self.published(now).filter(
+            region=NATIONAL,
+            kind__in=[ResourceKind.HELPLINE, ResourceKind.CRISIS_LINE],
+        )
+
+
 class Resource(RenderedMarkdownMixin, Publishable):
     """Where to get help: a helpline, a treatment locator or an organisation."""
 
@@ -116,6 +126,9 @@ class Resource(RenderedMarkdownMixin, Publishable):
     )
 
     history = HistoricalRecords()
+
+    objects = ResourceQuerySet.as_manager()
+
     markdown_fields = ("description",)
 
     class Meta(Publishable.Meta):

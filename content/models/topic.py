@@ -103,7 +103,7 @@ class Topic(RenderedMarkdownMixin, Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("v1:topic-detail", kwargs={"slug": self.slug})
+        return reverse("pages:topic", kwargs={"slug": self.slug})
 
     def public_text_parts(self) -> list[str]:
         parts = [self.title, self.summary, self.body_text]
