@@ -13,14 +13,20 @@ from content.models import FAQ, Comparison, Resource, Topic
 from content.models.publication import published_q
 
 
-def public_url(request, item) -> str:
-    """The item's public address: its reader page (a resource's API entry).
+def public_origin(request) -> str:
+    """API_CANONICAL_ORIGIN when it is set, else the scheme and host asked for."""
+    return settings.API_CANONICAL_ORIGIN or f"{request.scheme}://{request.get_host()}"
 
-    On API_CANONICAL_ORIGIN when it is set, else on the host of the request.
-    """
-    path = item.get_absolute_url()
-    origin = settings.API_CANONICAL_ORIGIN
-    return f"{origin}{path}" if origin else request.build_absolute_uri(path)
+
+def public_url(request, item_or_path) -> str:
+    """The public address of an item (its reader page; a resource's API entry)
+    or of a path, on the public origin."""
+    path = (
+        item_or_path
+        if isinstance(item_or_path, str)
+        else item_or_path.get_absolute_url()
+    )
+    return public_origin(request) + path
 
 
 def review_line(item) -> dict:

@@ -31,7 +31,7 @@ from content.assessment import (
     questionnaire,
 )
 from content.models import FAQ, Comparison, Resource, Topic
-from content.reader import public_url, reader_context
+from content.reader import public_origin, public_url, reader_context
 
 MARKDOWN_CONTENT_TYPE = "text/markdown; charset=utf-8"
 OEMBED_SIZE = {"width": 600, "height": 640}
@@ -140,7 +140,7 @@ def home(request):
         {
             "topics": topics,
             "comparisons": comparisons,
-            "canonical_url": request.build_absolute_uri(reverse("pages:home")),
+            "canonical_url": public_url(request, reverse("pages:home")),
             "help_lines": Resource.objects.national_help_lines(),
         },
     )
@@ -334,7 +334,7 @@ def oembed_error(status: int, detail: str) -> HttpResponse:
 def oembed_item(request, url: str):
     """The published topic or comparison whose reader page is ``url``, or None."""
     parts = urlsplit(url)
-    origin = settings.API_CANONICAL_ORIGIN or f"{request.scheme}://{request.get_host()}"
+    origin = public_origin(request)
     if parts.scheme not in ("http", "https") or (
         f"{parts.scheme}://{parts.netloc}" != origin
     ):

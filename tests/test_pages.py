@@ -701,3 +701,13 @@ def test_topic_page_leaves_out_faqs_and_comparisons_hidden_elsewhere(
 
     assert "Hidden with its comparison?" not in page
     assert "Draft comparison title" not in page
+
+
+def test_every_canonical_link_uses_the_configured_origin(
+    client, settings, published_topic
+):
+    settings.API_CANONICAL_ORIGIN = "https://rehabinfo.example"
+
+    for path in ["/", "/topics/heroin-rehab/"]:
+        page = client.get(path).content.decode()
+        assert f'<link rel="canonical" href="https://rehabinfo.example{path}">' in page
