@@ -54,6 +54,8 @@ UNCACHED_PATH_PREFIXES = (
     "/api/v1/schema/",
     "/api/v1/docs/",
     "/api/v1/redoc/",
+    # Previews of unpublished content are private to whoever holds the link.
+    "/api/v1/preview/",
     "/embed/v1/faqs.js",
 )
 # Response headers that belong to the representation and are replayed on a

@@ -4,16 +4,18 @@ Roles are Django groups (created by migration ``0002_roles``) holding model
 permissions; these helpers read permissions, never group names, so a site can
 compose its own roles.
 
-- Editors write drafts and submit them for review.
-- Medical reviewers record reviews (``review_<model>``).
-- Publishers publish, unpublish and archive (``publish_<model>``), and may
-  edit published content.
+- Editors write drafts and revisions and submit them for review.
+- Medical reviewers approve exactly the content they read, or request
+  changes (``review_<model>``).
+- Publishers publish, schedule, unpublish and archive (``publish_<model>``).
+
+Nobody edits live content: a change to a live item is made in a revision
+(``content.revisions``), which goes live only when reviewed and published.
 """
 
-from content.models import PublicationStatus, Publishable
+from content.models import Publishable
+from content.models.publication import DRAFTING_STATUSES, PublicationStatus
 
-# Statuses anyone with change permission may set; the rest need publish rights.
-DRAFTING_STATUSES = (PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW)
 ROLE_EDITORS = "Editors"
 ROLE_MEDICAL_REVIEWERS = "Medical reviewers"
 ROLE_PUBLISHERS = "Publishers"
@@ -29,37 +31,51 @@ def can_review(user, model: type[Publishable]) -> bool:
 
 
 def allowed_statuses(user, model: type[Publishable]) -> list[str]:
-    if can_publish(user, model):
-        return list(PublicationStatus.values)
+    """Statuses a form may set; published and archived are set by actions."""
     return list(DRAFTING_STATUSES)
 
 
-def can_edit_content(user, obj: Publishable | None) -> bool:
-    """Whether the user may change the content of this item (not only its review).
+def can_edit_content(user, item: Publishable | None, status: str | None = None) -> bool:
+    """Whether the user may change the content of this item.
 
-    Published and archived items are live or on record: only publishers edit
-    them, so an editor's change never goes public unreviewed.
+    ``status`` is the item's saved status when the caller knows it (the admin
+    decides on the saved status: a form or an old version may carry another).
+    Drafts are open to every editor; a revision only to the person holding
+    it; live and archived content to nobody.
     """
-    if obj is None:
+    if item is None or item.pk is None:
         return True
-    return can_edit_content_with_status(user, type(obj), obj.status)
+    status = status or item.status
+    if status not in DRAFTING_STATUSES:
+        return False
+    return not item.is_revision or item.revision_opened_by_id == user.pk
 
 
-def can_edit_content_with_status(
-    user, model: type[Publishable], status: str | None
-) -> bool:
-    """``can_edit_content`` for an item known by its saved status (None: unsaved).
+def can_start_revision(user, item: Publishable) -> bool:
+    """Live items are changed through a revision, by anyone who may edit."""
+    return (
+        item.pk is not None
+        and not item.is_revision
+        and item.status == PublicationStatus.PUBLISHED
+        and user.has_perm(f"{item._meta.app_label}.change_{item._meta.model_name}")
+    )
 
-    The admin decides on the saved status: a form or an old version in the
-    history may carry another one.
-    """
-    return status is None or status in DRAFTING_STATUSES or can_publish(user, model)
+
+def can_discard_revision(user, revision: Publishable) -> bool:
+    return revision.is_revision and (
+        revision.revision_opened_by_id == user.pk or can_publish(user, type(revision))
+    )
 
 
 def can_change_shared(user, row) -> bool:
     """Whether the user may change or delete a source or reviewer row.
 
-    While a published item shows the row, changing it changes that item's
-    public content, so it takes the right to publish every such item.
+    A source's words are part of the reviewed content of every item citing
+    it: while a published item cites it, nobody changes it (a revision cites
+    a new source instead). A reviewer's credit line may be corrected by those
+    allowed to publish every item showing it.
     """
-    return all(can_publish(user, type(item)) for item in row.live_items())
+    live = row.live_items()
+    if live and row.frozen_while_live:
+        return False
+    return all(can_publish(user, type(item)) for item in live)

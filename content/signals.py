@@ -8,7 +8,9 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from content.models import ReviewNote
 from content.models.changes import ContentChange, publish_content_version
+from content.revisions import previewing
 
 # The publishable item whose public representation shows each child model.
 ROOT_LOOKUPS = {
@@ -40,28 +42,35 @@ def touch_root(instance, when) -> None:
     else:
         root_ids = [getattr(instance, path)]
     for root in root_model.objects.filter(pk__in=root_ids):
-        root.refresh_reading_grade(updated_at=when)
+        root.refresh_derived(updated_at=when)
 
 
 def content_saved_or_deleted(sender, instance, raw=False, **kwargs):
     when = timezone.now()
     ContentChange.record(when)
-    publish_content_version()
+    if not previewing.get():  # A preview is rolled back: caches stay as they are.
+        publish_content_version()
     if not raw:  # Fixture loads keep the timestamps they carry.
         touch_root(instance, when)
 
 
-def content_relations_changed(sender, action, **kwargs):
+def content_relations_changed(sender, instance, action, reverse, **kwargs):
     # Admin saves relations together with their item, which moves its
-    # updated_at already; here only the content clock needs moving on.
+    # updated_at already; here the content clock moves on and the item's
+    # content hash follows its citations and links.
     if action in {"post_add", "post_remove", "post_clear"}:
         ContentChange.record()
-        publish_content_version()
+        if not previewing.get():
+            publish_content_version()
+        if not reverse and hasattr(instance, "refresh_derived"):
+            instance.refresh_derived()
 
 
 def tracked_models():
     for model in apps.get_app_config("content").get_models():
-        if model is ContentChange or model._meta.model_name.startswith("historical"):
+        if model in (ContentChange, ReviewNote) or model._meta.model_name.startswith(
+            "historical"
+        ):
             continue
         yield model
 

@@ -13,7 +13,7 @@ from content.models import (
     Reviewer,
     Topic,
 )
-from tests.conftest import FROZEN_NOW, reviewed
+from tests.conftest import FROZEN_NOW, approve, reviewed
 
 API = "http://testserver/api/v1"
 DAY = datetime.timedelta(days=1)
@@ -34,13 +34,15 @@ def query(**parameters) -> str:
 
 
 def make_topic(reviewer: Reviewer, slug: str, **fields) -> Topic:
-    return Topic.objects.create(
-        **reviewed(
-            reviewer,
-            slug=slug,
-            title=fields.pop("title", slug.replace("-", " ").capitalize()),
-            summary=fields.pop("summary", f"Summary of {slug}."),
-            **fields,
+    return approve(
+        Topic.objects.create(
+            **reviewed(
+                reviewer,
+                slug=slug,
+                title=fields.pop("title", slug.replace("-", " ").capitalize()),
+                summary=fields.pop("summary", f"Summary of {slug}."),
+                **fields,
+            )
         )
     )
 
@@ -66,30 +68,34 @@ def make_comparison(
         ComparisonOption.objects.create(
             comparison=comparison, position=position, key=key, name=key.capitalize()
         )
-    return comparison
+    return approve(comparison)
 
 
 def make_faq(reviewer: Reviewer, topic: Topic, question: str, **fields) -> FAQ:
-    return FAQ.objects.create(
-        **reviewed(
-            reviewer,
-            topic=topic,
-            question=question,
-            answer=fields.pop("answer", f"The answer to “{question}”"),
-            **fields,
+    return approve(
+        FAQ.objects.create(
+            **reviewed(
+                reviewer,
+                topic=topic,
+                question=question,
+                answer=fields.pop("answer", f"The answer to “{question}”"),
+                **fields,
+            )
         )
     )
 
 
 def make_resource(reviewer: Reviewer, slug: str, **fields) -> Resource:
-    return Resource.objects.create(
-        **reviewed(
-            reviewer,
-            slug=slug,
-            name=fields.pop("name", slug.replace("-", " ").title()),
-            kind=fields.pop("kind", "helpline"),
-            description=fields.pop("description", f"About {slug}."),
-            **fields,
+    return approve(
+        Resource.objects.create(
+            **reviewed(
+                reviewer,
+                slug=slug,
+                name=fields.pop("name", slug.replace("-", " ").title()),
+                kind=fields.pop("kind", "helpline"),
+                description=fields.pop("description", f"About {slug}."),
+                **fields,
+            )
         )
     )
 

@@ -16,6 +16,7 @@ from content.models import (
     Reviewer,
     Topic,
 )
+from content.revisions import content_hash
 
 REVIEWED_ON = datetime.date(2026, 11, 1)
 FROZEN_NOW = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
@@ -43,15 +44,27 @@ def reviewed(reviewer, **fields):
     }
 
 
+def approve(item):
+    """Bind the item's review to its content as it stands now, as a medical
+    reviewer's approval does; items built row by row are approved last."""
+    item.content_hash = item.reviewed_hash = content_hash(item)
+    type(item).objects.filter(pk=item.pk).update(
+        content_hash=item.content_hash, reviewed_hash=item.reviewed_hash
+    )
+    return item
+
+
 @pytest.fixture
 def published_topic(reviewer):
-    return Topic.objects.create(
-        **reviewed(
-            reviewer,
-            slug="heroin-rehab",
-            title="Heroin rehab",
-            summary="How heroin rehab works.",
-            body="Heroin rehab is **essential**.",
+    return approve(
+        Topic.objects.create(
+            **reviewed(
+                reviewer,
+                slug="heroin-rehab",
+                title="Heroin rehab",
+                summary="How heroin rehab works.",
+                body="Heroin rehab is **essential**.",
+            )
         )
     )
 
@@ -80,7 +93,7 @@ def published_comparison(reviewer, published_topic):
         ComparisonOption.objects.create(
             comparison=comparison, position=position, key=key, name=name
         )
-    return comparison
+    return approve(comparison)
 
 
 @pytest.fixture
@@ -100,26 +113,30 @@ def draft_comparison(draft_topic):
 
 @pytest.fixture
 def published_faq(reviewer, published_topic):
-    return FAQ.objects.create(
-        **reviewed(
-            reviewer,
-            topic=published_topic,
-            question="How long does rehab last?",
-            answer="Usually **30 to 90 days**.",
+    return approve(
+        FAQ.objects.create(
+            **reviewed(
+                reviewer,
+                topic=published_topic,
+                question="How long does rehab last?",
+                answer="Usually **30 to 90 days**.",
+            )
         )
     )
 
 
 @pytest.fixture
 def published_resource(reviewer):
-    return Resource.objects.create(
-        **reviewed(
-            reviewer,
-            slug="samhsa-national-helpline",
-            name="SAMHSA's National Helpline",
-            kind="helpline",
-            phone="1-800-662-4357",
-            description="Free, confidential, 24/7.",
+    return approve(
+        Resource.objects.create(
+            **reviewed(
+                reviewer,
+                slug="samhsa-national-helpline",
+                name="SAMHSA's National Helpline",
+                kind="helpline",
+                phone="1-800-662-4357",
+                description="Free, confidential, 24/7.",
+            )
         )
     )
 

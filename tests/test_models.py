@@ -17,6 +17,8 @@ from content.models import (
     Section,
     Topic,
 )
+from content.revisions import content_hash
+from tests.conftest import approve
 
 
 def other_comparison(topic):
@@ -61,6 +63,7 @@ def test_publishing_needs_a_medical_review(draft_topic):
 
 def test_comparison_needs_two_options_to_be_published(published_comparison):
     published_comparison.options.last().delete()
+    approve(published_comparison)
 
     with pytest.raises(ValidationError) as error:
         published_comparison.full_clean()
@@ -127,14 +130,15 @@ def test_section_anchor_is_unique_within_its_topic(published_topic, draft_topic)
         Section(topic=published_topic, heading="B", anchor="a", body="y").full_clean()
 
 
-def test_record_review_sets_date_reviewer_and_next_due(draft_topic, reviewer):
-    day = datetime.date(2026, 11, 23)
+def test_record_review_sets_today_reviewer_next_due_and_content(
+    clock, draft_topic, reviewer
+):
+    draft_topic.record_review(reviewer)
 
-    draft_topic.record_review(reviewer, on=day)
-
-    assert draft_topic.last_reviewed_on == day
+    assert draft_topic.last_reviewed_on == datetime.date(2026, 11, 23)
     assert draft_topic.reviewed_by == reviewer
     assert draft_topic.next_review_due == datetime.date(2027, 11, 23)
+    assert draft_topic.reviewed_hash == content_hash(draft_topic)
 
 
 def test_review_overdue_property(published_topic):

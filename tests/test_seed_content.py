@@ -26,6 +26,8 @@ from content.models import (
     Topic,
 )
 from content.rendering import render_markdown
+from content.revisions import content_hash
+from content.seeding import load_seed
 
 SEED_FILE = settings.BASE_DIR / "fixtures" / "seed.json"
 COMPARISON_SLUG = "inpatient-vs-outpatient-heroin-rehab"
@@ -135,7 +137,7 @@ TOPIC_FACTS = [
 
 @pytest.fixture
 def seed(db):
-    call_command("loaddata", "seed", verbosity=0)
+    load_seed()
 
 
 @pytest.fixture
@@ -508,3 +510,11 @@ def test_seed_loading_twice_changes_nothing(seed):
 
     assert content_snapshot() == before
     assert history_row_count() == history_before
+
+
+def test_seed_reviews_are_bound_to_the_seed_content_as_loaded(seed):
+    for model in (Topic, Comparison, FAQ, Resource):
+        for item in model.objects.all():
+            assert item.content_hash == content_hash(item), item
+            assert item.review_is_valid, item
+            assert item.review_problem() is None, item

@@ -7,6 +7,7 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -198,6 +199,8 @@ def problem(description: str, status: int, detail: str, errors=None):
         401: "Unauthorized",
         403: "Forbidden",
         404: "Not Found",
+        409: "Conflict",
+        410: "Gone",
         429: "Too Many Requests",
     }[status]
     if errors:
@@ -792,6 +795,55 @@ assessment = extend_schema_view(
             OpenApiExample("Result", value=ASSESSMENT_RESULT, response_only=True),
         ],
     ),
+)
+
+
+preview = extend_schema_view(
+    get=extend_schema(
+        summary="Preview what publishing an item would serve",
+        description="A signed link from the admin's preview page, valid for an "
+        "hour and for the exact content previewed. The body is byte for byte what "
+        "the item's detail endpoint will serve once it is published now (for a "
+        "revision of a live item: once the revision is published). Never "
+        "cached (`Cache-Control: no-store`).",
+        parameters=[
+            OpenApiParameter(
+                "token",
+                str,
+                OpenApiParameter.PATH,
+                description="The signed token of the preview link.",
+            )
+        ],
+        responses={
+            (200, "application/json"): PolymorphicProxySerializer(
+                component_name="PreviewedItem",
+                serializers=[
+                    serializers_v1.TopicDetailSerializer,
+                    serializers_v1.ComparisonDetailSerializer,
+                    serializers_v1.FAQSerializer,
+                    serializers_v1.ResourceSerializer,
+                ],
+                resource_type_field_name=None,
+            ),
+            (404, PROBLEM): problem(
+                "The token is not a preview link.", 404, "No such preview."
+            ),
+            (409, PROBLEM): problem(
+                "Published now, the item would still not be public: its topic or "
+                "comparison is not live.",
+                409,
+                "Published now, this item would not be public: a page it belongs "
+                "to (its topic or comparison) is not live.",
+            ),
+            (410, PROBLEM): problem(
+                "The link expired, the content changed after it was made, or the "
+                "previewed draft or revision was published or discarded.",
+                410,
+                "This preview link has expired.",
+            ),
+            **COMMON_ERRORS,
+        },
+    )
 )
 
 

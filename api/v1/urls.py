@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import views
+from .preview import PreviewView
 
 app_name = "v1"
 
@@ -21,6 +22,7 @@ endpoints = [
         views.AssessmentView.as_view(),
         name="comparison-assessment",
     ),
+    path("preview/<str:token>/", PreviewView.as_view(), name="preview"),
     *router.urls,
 ]
 

@@ -18,6 +18,7 @@ hand: the history views pass an old version, whose status may be another.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, model_ngettext, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, When
@@ -32,15 +33,19 @@ from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from content import revisions
+from content.admin.revisions import (
+    RevisionAdminMixin,
+    review_status_text,
+    revision_state_label,
+)
 from content.diffs import word_diff
 from content.editorial import (
-    DRAFTING_STATUSES,
     REVIEW_FIELDS,
     allowed_statuses,
     can_change_shared,
-    can_edit_content_with_status,
+    can_edit_content,
     can_publish,
-    can_review,
 )
 from content.language import TARGET_GRADE, reading_grade, stigmatising_terms
 from content.models import (
@@ -50,10 +55,11 @@ from content.models import (
     Reviewer,
     StigmatisingTerm,
 )
-from content.models.publication import CHANGE_REASON_MAX_LENGTH
-from content.reader import reader_context
+from content.models.publication import CHANGE_REASON_MAX_LENGTH, DRAFTING_STATUSES
 from content.rendering import MARKDOWN_HELP, markdown_warnings
 
+# The schedule is not content: publishers set it, live items included.
+SCHEDULE_FIELDS = ["publish_at", "unpublish_at"]
 # Columns every list of publishable items shows.
 PUBLICATION_COLUMNS = [
     "state",
@@ -92,18 +98,20 @@ PUBLICATION_FIELDSETS = [
         "Publication",
         {
             "fields": ["status", "publish_at", "unpublish_at"],
-            "description": "Editors move items between Draft and In review; "
-            "publishers publish, unpublish and archive them. Published and "
-            "archived items can be changed by publishers only.",
+            "description": "Editors move drafts between Draft and In review. "
+            "Publishers publish (now, or at the publish time set here), "
+            "unpublish and archive. Live content is never edited: “Start a "
+            "revision” makes a working copy that goes live when it is reviewed "
+            "and published.",
         },
     ),
     (
         "Medical review",
         {
-            "fields": list(REVIEW_FIELDS),
-            "description": "Set by medical reviewers, here or with the “Mark "
-            "reviewed” action in the list. Content is published only once "
-            "reviewed.",
+            "fields": ["review_summary", *REVIEW_FIELDS],
+            "description": "Recorded by a medical reviewer from the preview "
+            "(“Preview and review”), for exactly the content they read. Any "
+            "change afterwards voids the review; publishing needs a valid one.",
         },
     ),
     ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
@@ -128,7 +136,7 @@ def content_editable(user, item: Publishable | None) -> bool:
     """``can_edit_content`` judged on the item as saved."""
     if item is None:
         return True
-    return can_edit_content_with_status(user, type(item), saved_status(item))
+    return can_edit_content(user, item, saved_status(item))
 
 
 def follow(obj, path: str):
@@ -409,12 +417,24 @@ class HistoryAdmin(MarkdownHelpMixin, SimpleHistoryAdmin):
         )
 
 
-class PublishableAdmin(HistoryAdmin):
-    """Admin for items with a status and a medical review."""
+class ItemChangeList(ChangeList):
+    """Lists show items; a revision is reached from its live item."""
 
-    actions = ["publish", "unpublish", "archive", "mark_reviewed"]
+    def get_queryset(self, request, exclude_parameters=None):
+        return (
+            super()
+            .get_queryset(request, exclude_parameters=exclude_parameters)
+            .filter(revision_of__isnull=True)
+        )
+
+
+class PublishableAdmin(RevisionAdminMixin, HistoryAdmin):
+    """Admin for items with a status, a bound medical review and revisions."""
+
+    actions = ["publish", "unpublish", "archive"]
     list_filter = [StateFilter, ReviewFilter]
     history_list_display = ["status"]
+    change_form_template = "admin/content/change_form.html"
     # Matches in this field rank first when an item is picked by typing.
     title_field = "title"
     # Prepopulated slugs, offered only where the slug is editable. Not
@@ -429,47 +449,22 @@ class PublishableAdmin(HistoryAdmin):
         return obj
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_live_flag()
-
-    def get_urls(self):
-        opts = self.model._meta
-        preview = path(
-            "<path:object_id>/preview/",
-            self.admin_site.admin_view(self.preview_view),
-            name=f"{opts.app_label}_{opts.model_name}_preview",
+        return (
+            super()
+            .get_queryset(request)
+            .with_live_flag()
+            .select_related("revision_opened_by")
         )
-        return [preview, *super().get_urls()]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        opts = self.model._meta
-        extra_context = {
-            **(extra_context or {}),
-            "preview_url": reverse(
-                f"admin:{opts.app_label}_{opts.model_name}_preview",
-                args=[object_id],
-            ),
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
+    def get_changelist(self, request, **kwargs):
+        return ItemChangeList
 
-    def preview_view(self, request, object_id):
-        """The item as readers will see it: rendered, sanitised, with its parts."""
-        item = self.get_object(request, unquote(object_id))
-        if item is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_view_or_change_permission(request, item):
-            raise PermissionDenied
-        page = reader_context(item, preview=True)
-        return TemplateResponse(
-            request,
-            "admin/content/preview.html",
-            {
-                **self.admin_site.each_context(request),
-                **page["context"],
-                "opts": self.opts,
-                "state": item.state().label,
-                "reader_template": page["template"],
-            },
-        )
+    def save_model(self, request, obj, form, change):
+        if getattr(request, "reverting_to", None) is not None and (
+            obj.status not in DRAFTING_STATUSES
+        ):
+            obj.status = PublicationStatus.DRAFT  # A revert never publishes.
+        super().save_model(request, obj, form, change)
 
     def content_fieldsets(self, request, obj=None):
         zone = timezone.get_current_timezone_name()
@@ -495,9 +490,23 @@ class PublishableAdmin(HistoryAdmin):
             "admin/content/plain_language.html", plain_language_report(obj)
         )
 
+    @admin.display(description="review")
+    def review_summary(self, obj):
+        if obj is None or obj.pk is None:
+            return "Not reviewed yet."
+        return review_status_text(obj)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         item = form.instance
+        item.refresh_from_db(fields=["content_hash", "reviewed_hash"])
+        if change and item.reviewed_hash and not item.review_is_valid:
+            messages.warning(
+                request,
+                f"“{item}” changed after its medical review of "
+                f"{item.last_reviewed_on}: that review no longer applies, and "
+                "publishing needs a new one.",
+            )
         report = plain_language_report(item)
         if report["above_target"]:
             messages.warning(
@@ -519,6 +528,9 @@ class PublishableAdmin(HistoryAdmin):
         if state == PublicationState.SCHEDULED:
             when = date_format(timezone.localtime(obj.publish_at), "DATETIME_FORMAT")
             return f"Scheduled for {when} ({timezone.get_current_timezone_name()})"
+        if state == PublicationState.LIVE_WITH_CHANGES:
+            revision = obj.pending_revision()
+            return f"{state.label} ({revision_state_label(revision)})"
         return state.label
 
     def view_on_site(self, obj):
@@ -546,14 +558,16 @@ class PublishableAdmin(HistoryAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        # Reviewers keep change permission on live items, for the review fields.
+        # Publishers keep the schedule of items they cannot edit.
         return (
             obj is None
             or content_editable(request.user, obj)
-            or can_review(request.user, self.model)
+            or can_publish(request.user, self.model)
         )
 
     def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_revision:
+            return False  # Discarded with its own button, which keeps the thread.
         return super().has_delete_permission(request, obj) and content_editable(
             request.user, obj
         )
@@ -561,21 +575,24 @@ class PublishableAdmin(HistoryAdmin):
     def has_publish_permission(self, request):
         return can_publish(request.user, self.model)
 
-    def has_review_permission(self, request):
-        return can_review(request.user, self.model)
-
     def may_revert(self, request, obj) -> bool:
         return super().may_revert(request, obj) and content_editable(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["created_at", "updated_at", "plain_language"]
-        if not can_review(request.user, self.model):
-            readonly += REVIEW_FIELDS
+        readonly = [
+            "created_at",
+            "updated_at",
+            "plain_language",
+            "review_summary",
+            *REVIEW_FIELDS,
+        ]
+        if not can_publish(request.user, self.model):
+            readonly += SCHEDULE_FIELDS
         if obj is not None and not content_editable(request.user, obj):
             readonly += [
                 name
                 for name in flatten_fieldsets(self.fieldsets)
-                if name not in REVIEW_FIELDS
+                if name not in SCHEDULE_FIELDS
             ]
         return list(dict.fromkeys(readonly))
 
@@ -597,20 +614,18 @@ class PublishableAdmin(HistoryAdmin):
         return obj.review_overdue
 
     @admin.action(
-        description="Publish selected %(verbose_name_plural)s",
+        description="Publish selected %(verbose_name_plural)s (medically approved "
+        "content only; at its publish time if one is set)",
         permissions=["publish"],
     )
     def publish(self, request, queryset):
         published, refused = 0, []
         for item in queryset:
-            item.status = PublicationStatus.PUBLISHED
             try:
-                item.full_clean()
+                revisions.publish(item, reason="Published.")
             except ValidationError as error:
                 refused.append(f"“{item}”: {' '.join(error.messages)}")
                 continue
-            item._change_reason = "Published."
-            item.save()
             self.log_change(request, item, "Published.")
             published += 1
         if published:
@@ -651,37 +666,6 @@ class PublishableAdmin(HistoryAdmin):
         self.message_user(
             request,
             f"{done} {count} {model_ngettext(self.opts, count)}.",
-            messages.SUCCESS,
-        )
-
-    @admin.action(
-        description="Mark selected %(verbose_name_plural)s as medically reviewed today",
-        permissions=["review"],
-    )
-    def mark_reviewed(self, request, queryset):
-        reviewer = getattr(request.user, "reviewer", None)
-        if reviewer is None:
-            self.message_user(
-                request,
-                "Your account is not linked to a reviewer, so the review cannot be "
-                "credited. Ask an administrator to set your account on your entry "
-                "under Reviewers.",
-                messages.ERROR,
-            )
-            return
-        count = 0
-        for item in queryset:
-            item.record_review(reviewer)
-            item._change_reason = f"Marked reviewed by {reviewer}."[
-                :CHANGE_REASON_MAX_LENGTH
-            ]
-            item.save(update_fields=[*REVIEW_FIELDS, "updated_at"])
-            self.log_change(request, item, f"Marked reviewed by {reviewer}.")
-            count += 1
-        self.message_user(
-            request,
-            f"Recorded a review by {reviewer} of {count} "
-            f"{model_ngettext(self.opts, count)}.",
             messages.SUCCESS,
         )
 

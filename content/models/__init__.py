@@ -24,6 +24,7 @@ from .faq import FAQ
 from .language import StigmatisingTerm
 from .publication import PublicationState, PublicationStatus, Publishable, Reviewer
 from .resource import NATIONAL, Region, Resource, ResourceKind
+from .review import ReviewNote, ReviewNoteKind
 from .search import SearchDocument
 from .topic import Section, Source, Topic
 
@@ -49,6 +50,8 @@ __all__ = [
     "Resource",
     "ResourceKind",
     "Reviewer",
+    "ReviewNote",
+    "ReviewNoteKind",
     "SearchDocument",
     "StigmatisingTerm",
     "Section",

@@ -101,7 +101,14 @@ class ContentVersion:
 
 
 def compute_content_version(now: datetime.datetime) -> ContentVersion:
-    """From the primary database, in five small aggregate queries."""
+    """From the primary database, in five small aggregate queries.
+
+    A schedule boundary passing is also when a scheduled revision falls due,
+    so due revisions go onto their live items first.
+    """
+    from content.revisions import apply_due_revisions
+
+    apply_due_revisions(now)
     latest_boundary, upcoming = schedule_boundaries(now)
     edited_at = ContentChange.last_changed_at()
     changed_at = max(filter(None, [edited_at, latest_boundary]), default=NEVER_CHANGED)
@@ -121,11 +128,16 @@ def content_version(now: datetime.datetime | None = None) -> ContentVersion:
 def current_content_version(cached, now: datetime.datetime) -> ContentVersion:
     """``cached`` (the version the caller read from the cache) if it is current,
     else the version computed from the database, which is then cached."""
+    from content.revisions import previewing
+
     global last_seen_version
     if isinstance(cached, ContentVersion) and cached.is_current(now):
         last_seen_version = cached
         return cached
     version = compute_content_version(now)
+    if previewing.get():
+        # A preview's changes are rolled back: nothing of them is shared.
+        return version
     current = cache.get(VERSION_CACHE_KEY)
     # Newer wins: never replace a version an editor's commit just published.
     if (

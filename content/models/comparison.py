@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .publication import (
+    ITEMS_ONLY,
     PublicationStatus,
     Publishable,
     PublishableQuerySet,
@@ -14,6 +15,7 @@ from .publication import (
     markdown_html_field,
     markdown_text_field,
     published_q,
+    unique_slug_among_items,
 )
 from .topic import Source, Topic
 
@@ -27,12 +29,14 @@ class ComparisonQuerySet(PublishableQuerySet):
 class Comparison(RenderedMarkdownMixin, Publishable):
     """A side-by-side comparison, e.g. “Inpatient vs. outpatient heroin rehab”."""
 
-    slug = models.SlugField(max_length=100, unique=True)
+    # Unique among items; a revision carries its live item's slug.
+    slug = models.SlugField(max_length=100)
     title = models.CharField(max_length=200)
     topic = models.ForeignKey(
         Topic,
         on_delete=models.PROTECT,
         related_name="comparisons",
+        limit_choices_to=ITEMS_ONLY,
         help_text="Topic page the comparison belongs to; it is public only with it.",
     )
     summary = models.TextField(
@@ -53,6 +57,10 @@ class Comparison(RenderedMarkdownMixin, Publishable):
     markdown_fields = ("introduction", "conclusion")
 
     class Meta(Publishable.Meta):
+        constraints = [
+            *Publishable.Meta.constraints,
+            unique_slug_among_items("comparison"),
+        ]
         ordering = ["title"]
         permissions = [
             ("publish_comparison", "Can publish and unpublish comparisons"),
@@ -120,6 +128,7 @@ class ComparisonOption(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        limit_choices_to=ITEMS_ONLY,
         help_text="Topic page that describes this option, if there is one.",
     )
     favoured_lead = models.CharField(

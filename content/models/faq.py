@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from .comparison import Comparison
 from .publication import (
+    ITEMS_ONLY,
     Publishable,
     PublishableQuerySet,
     RenderedMarkdownMixin,
@@ -37,7 +38,12 @@ class FAQQuerySet(PublishableQuerySet):
 class FAQ(RenderedMarkdownMixin, Publishable):
     """A question and its answer, on a topic page and optionally a comparison."""
 
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="faqs")
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        related_name="faqs",
+        limit_choices_to=ITEMS_ONLY,
+    )
     comparison = models.ForeignKey(
         Comparison,
         null=True,
@@ -45,6 +51,7 @@ class FAQ(RenderedMarkdownMixin, Publishable):
         # Never SET_NULL: an FAQ hidden with its comparison would go public.
         on_delete=models.PROTECT,
         related_name="faqs",
+        limit_choices_to=ITEMS_ONLY,
         help_text="Also show this FAQ with a comparison.",
     )
     position = models.PositiveIntegerField(default=0, help_text="Smaller comes first.")

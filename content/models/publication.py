@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -25,15 +25,21 @@ class PublicationStatus(models.TextChoices):
 
 
 class PublicationState(models.TextChoices):
-    """Where an item really stands for readers now, status and schedule together."""
+    """Where an item really stands now: status, review, schedule and revision."""
 
     DRAFT = "draft", "Draft"
     IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved: medically reviewed, waiting to be published"
     SCHEDULED = "scheduled", "Scheduled"
     LIVE = "live", "Live"
+    LIVE_WITH_CHANGES = "live_with_changes", "Live with pending changes"
     NOT_SHOWN = "not_shown", "Published, not shown: a page it belongs to is not live"
     EXPIRED = "expired", "Expired"
     ARCHIVED = "archived", "Archived"
+
+
+# Statuses of work in progress; the rest are set by publishing.
+DRAFTING_STATUSES = (PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW)
 
 
 class SharedByLiveContent(models.Model):
@@ -47,6 +53,9 @@ class SharedByLiveContent(models.Model):
     """
 
     public_fields: tuple[str, ...] = ()
+    # Whether its public fields are reviewed words that no change may reach
+    # while live (a source's statement), rather than a credit line.
+    frozen_while_live = False
 
     class Meta:
         abstract = True
@@ -58,6 +67,19 @@ class SharedByLiveContent(models.Model):
             reason = f"{self._meta.verbose_name.capitalize()} “{self}” changed."
             for item in self.showing_items():
                 item.record_shared_change(reason)
+
+    def clean(self):
+        super().clean()
+        if (
+            self.frozen_while_live
+            and self.pk is not None
+            and self.public_fields_changed()
+            and self.live_items()
+        ):
+            raise ValidationError(
+                "Published content cites this as reviewed: add a new one and "
+                "cite it in a revision of each item instead."
+            )
 
     def public_fields_changed(self) -> bool:
         stored = (
@@ -127,6 +149,9 @@ def published_q(now, prefix: str = "") -> models.Q:
     """
     return (
         models.Q(**{f"{prefix}status": PublicationStatus.PUBLISHED})
+        # A revision is a working copy: it goes public only by being
+        # published onto its live item.
+        & models.Q(**{f"{prefix}revision_of__isnull": True})
         & (
             models.Q(**{f"{prefix}publish_at__isnull": True})
             | models.Q(**{f"{prefix}publish_at__lte": now})
@@ -135,6 +160,24 @@ def published_q(now, prefix: str = "") -> models.Q:
             models.Q(**{f"{prefix}unpublish_at__isnull": True})
             | models.Q(**{f"{prefix}unpublish_at__gt": now})
         )
+    )
+
+
+# Links between items point at items, never at a working copy.
+ITEMS_ONLY = {"revision_of__isnull": True}
+
+
+SLUG_TAKEN = "slug_taken"
+
+
+def unique_slug_among_items(model_name: str) -> models.UniqueConstraint:
+    """Slugs are unique among items; a revision shares its live item's slug."""
+    return models.UniqueConstraint(
+        fields=["slug"],
+        condition=models.Q(**ITEMS_ONLY),
+        name=f"content_{model_name}_unique_item_slug",
+        violation_error_message="Another item already uses this slug.",
+        violation_error_code=SLUG_TAKEN,
     )
 
 
@@ -154,27 +197,55 @@ class PublishableQuerySet(models.QuerySet):
             condition &= published_q(now, prefix=f"{parent}__")
         return self.filter(condition)
 
+    def items(self):
+        """Items as the lists show them: live rows and new drafts, no revisions."""
+        return self.filter(revision_of__isnull=True)
+
+    def approved(self):
+        """Holding a medical review of exactly their current content."""
+        return self.exclude(reviewed_hash="").filter(
+            reviewed_by__isnull=False, reviewed_hash=models.F("content_hash")
+        )
+
     def in_state(self, state: str, now=None):
-        """Items in a ``PublicationState`` at ``now``."""
+        """Items (not revisions) in a ``PublicationState`` at ``now``."""
         now = now or timezone.now()
+        items = self.items()
         published = models.Q(status=PublicationStatus.PUBLISHED)
         if state == PublicationState.SCHEDULED:
-            return self.filter(published, publish_at__gt=now)
+            return items.filter(published, publish_at__gt=now)
         if state == PublicationState.EXPIRED:
-            return self.filter(published, unpublish_at__lte=now)
+            return items.filter(published, unpublish_at__lte=now)
         if state == PublicationState.LIVE:
-            return self.published(now)
+            return items.published(now).filter(open_revision__isnull=True)
+        if state == PublicationState.LIVE_WITH_CHANGES:
+            return items.published(now).filter(open_revision__isnull=False)
         if state == PublicationState.NOT_SHOWN:
-            return self.filter(published_q(now)).exclude(
+            return items.filter(published_q(now)).exclude(
                 pk__in=self.published(now).values("pk")
             )
-        return self.filter(status=state)
+        if state == PublicationState.APPROVED:
+            return items.filter(status__in=DRAFTING_STATUSES).approved()
+        if state in DRAFTING_STATUSES:
+            approved = self.approved().values("pk")
+            return items.filter(status=state).exclude(pk__in=approved)
+        return items.filter(status=state)
 
     def with_live_flag(self, now=None):
         """Annotate ``is_live_now``, so ``state()`` costs no query per item."""
         now = now or timezone.now()
         live = type(self)(self.model).published(now).filter(pk=models.OuterRef("pk"))
         return self.annotate(is_live_now=models.Exists(live))
+
+    def waiting_for_review(self):
+        """Submitted for review (items and revisions), with no valid review."""
+        return self.filter(status=PublicationStatus.IN_REVIEW).exclude(
+            pk__in=self.approved().values("pk")
+        )
+
+    def waiting_to_publish(self):
+        """Approved items and revisions that are not published yet."""
+        return self.filter(status__in=DRAFTING_STATUSES).approved()
 
     def review_overdue(self, today=None):
         today = today or timezone.localdate()
@@ -227,6 +298,33 @@ class Publishable(models.Model):
         "(Flesch-Kincaid); plain language is 6 to 8. Null when the text is too "
         "short to grade.",
     )
+    # Working copies (revisions): a revision is a row of the same model that
+    # points at the live item it will replace when published.
+    revision_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="open_revision",
+        help_text="The live item this revision changes once published.",
+    )
+    revision_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who holds this revision: only they edit it.",
+    )
+    revision_opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # SHA-256 of the public content (``content.revisions.content_hash``),
+    # kept current on every save of the item or of one of its parts.
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # The content hash the medical reviewer approved; the review holds only
+    # while it equals the content hash.
+    reviewed_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = PublishableQuerySet.as_manager()
 
@@ -242,11 +340,26 @@ class Publishable(models.Model):
         ]
 
     def save(self, *args, **kwargs):
+        from content.revisions import content_hash
+
         self.reading_grade = reading_grade(self.public_text())
+        self.content_hash = content_hash(self)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "reading_grade"}
+            kwargs["update_fields"] = {*update_fields, "reading_grade", "content_hash"}
         super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        # A taken slug is reported on the slug field, where editors type it.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            for problem in general:
+                key = "slug" if problem.code == SLUG_TAKEN else NON_FIELD_ERRORS
+                errors.setdefault(key, []).append(problem)
+            raise ValidationError(errors) from error
 
     def clean(self):
         super().clean()
@@ -258,10 +371,40 @@ class Publishable(models.Model):
             raise ValidationError(
                 {"unpublish_at": "The unpublish time must be after the publish time."}
             )
-        if self.status == PublicationStatus.PUBLISHED and not self.last_reviewed_on:
-            raise ValidationError(
-                {"status": "Content must have a medical review before it is published."}
+        if self.status == PublicationStatus.PUBLISHED:
+            problem = self.review_problem()
+            if problem:
+                raise ValidationError({"status": problem})
+
+    def review_problem(self) -> str | None:
+        """Why the current content cannot be published, or None if it can.
+
+        Publishing needs a medical review of exactly this content: the hash is
+        recomputed here, never trusted from the stored column.
+        """
+        from content.revisions import content_hash
+
+        if self.reviewed_by_id is None or not self.reviewed_hash:
+            return "It needs a medical review before it is published."
+        if self.reviewed_hash != content_hash(self):
+            return (
+                f"It changed after the medical review of {self.last_reviewed_on} "
+                f"by {self.reviewed_by}; a new review of the new content is needed."
             )
+        return None
+
+    @property
+    def review_is_valid(self) -> bool:
+        """The stored review covers the stored content (a cheap, listable check)."""
+        return bool(
+            self.reviewed_by_id
+            and self.reviewed_hash
+            and self.reviewed_hash == self.content_hash
+        )
+
+    @property
+    def is_revision(self) -> bool:
+        return self.revision_of_id is not None
 
     @property
     def is_live(self) -> bool:
@@ -271,6 +414,8 @@ class Publishable(models.Model):
     def state(self, now=None) -> PublicationState:
         """The item's ``PublicationState``; ``with_live_flag()`` saves a query."""
         now = now or timezone.now()
+        if self.status in DRAFTING_STATUSES and self.review_is_valid:
+            return PublicationState.APPROVED
         if self.status != PublicationStatus.PUBLISHED:
             return PublicationState(self.status)
         if self.publish_at and self.publish_at > now:
@@ -280,7 +425,18 @@ class Publishable(models.Model):
         is_live = getattr(self, "is_live_now", None)
         if is_live is None:
             is_live = self.is_public
-        return PublicationState.LIVE if is_live else PublicationState.NOT_SHOWN
+        if not is_live:
+            return PublicationState.NOT_SHOWN
+        if self.pending_revision() is not None:
+            return PublicationState.LIVE_WITH_CHANGES
+        return PublicationState.LIVE
+
+    def pending_revision(self) -> "Publishable | None":
+        """The open revision of this live item, if someone started one."""
+        try:
+            return self.open_revision
+        except type(self).DoesNotExist:
+            return None
 
     @property
     def is_public(self) -> bool:
@@ -304,10 +460,14 @@ class Publishable(models.Model):
     def public_text_parts(self) -> list[str]:
         raise NotImplementedError
 
-    def refresh_reading_grade(self, **also) -> None:
-        """Store the grade after a part changed, with no save() of the item."""
+    def refresh_derived(self, **also) -> None:
+        """Store grade and content hash after a part changed, with no save()."""
+        from content.revisions import content_hash
+
         type(self)._default_manager.filter(pk=self.pk).update(
-            reading_grade=reading_grade(self.public_text()), **also
+            reading_grade=reading_grade(self.public_text()),
+            content_hash=content_hash(self),
+            **also,
         )
 
     def record_shared_change(self, reason: str) -> None:
@@ -315,11 +475,17 @@ class Publishable(models.Model):
         self._change_reason = reason[:CHANGE_REASON_MAX_LENGTH]
         self.save(update_fields=["updated_at"])
 
-    def record_review(self, reviewer: Reviewer, on=None):
-        """Record a medical review today and schedule the next one."""
-        self.last_reviewed_on = on or timezone.localdate()
+    def record_review(self, reviewer: Reviewer) -> None:
+        """Record a medical review of the current content, today.
+
+        The review is bound to the content's hash: any later change voids it.
+        """
+        from content.revisions import content_hash
+
+        self.last_reviewed_on = timezone.localdate()
         self.reviewed_by = reviewer
         self.next_review_due = self.last_reviewed_on + REVIEW_INTERVAL
+        self.content_hash = self.reviewed_hash = content_hash(self)
 
 
 class RenderedMarkdownMixin:

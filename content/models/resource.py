@@ -8,6 +8,7 @@ from .publication import (
     RenderedMarkdownMixin,
     markdown_html_field,
     markdown_text_field,
+    unique_slug_among_items,
 )
 
 NATIONAL = "US"
@@ -90,7 +91,8 @@ class ResourceQuerySet(PublishableQuerySet):
 class Resource(RenderedMarkdownMixin, Publishable):
     """Where to get help: a helpline, a treatment locator or an organisation."""
 
-    slug = models.SlugField(max_length=100, unique=True)
+    # Unique among items; a revision carries its live item's slug.
+    slug = models.SlugField(max_length=100)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=ResourceKind.choices)
     phone = models.CharField(
@@ -132,6 +134,10 @@ class Resource(RenderedMarkdownMixin, Publishable):
     markdown_fields = ("description",)
 
     class Meta(Publishable.Meta):
+        constraints = [
+            *Publishable.Meta.constraints,
+            unique_slug_among_items("resource"),
+        ]
         ordering = ["name"]
         permissions = [
             ("publish_resource", "Can publish and unpublish resources"),

@@ -4,11 +4,13 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .publication import (
+    ITEMS_ONLY,
     Publishable,
     RenderedMarkdownMixin,
     SharedByLiveContent,
     markdown_html_field,
     markdown_text_field,
+    unique_slug_among_items,
 )
 
 
@@ -39,6 +41,7 @@ class Source(SharedByLiveContent):
     objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
     public_fields = ("title", "publisher", "url", "statement")
+    frozen_while_live = True
 
     class Meta:
         ordering = ["publisher", "title"]
@@ -69,7 +72,8 @@ class Source(SharedByLiveContent):
 class Topic(RenderedMarkdownMixin, Publishable):
     """A subject page, such as “Heroin rehab” or “Medical detox”."""
 
-    slug = models.SlugField(max_length=100, unique=True)
+    # Unique among items; a revision carries its live item's slug.
+    slug = models.SlugField(max_length=100)
     title = models.CharField(max_length=200)
     summary = models.TextField(
         help_text="One or two plain sentences shown in lists and search results."
@@ -84,15 +88,22 @@ class Topic(RenderedMarkdownMixin, Publishable):
         # Sub-topics are moved or deleted first: nothing is unlinked silently.
         on_delete=models.PROTECT,
         related_name="children",
+        limit_choices_to=ITEMS_ONLY,
         help_text="Broader topic this one belongs under, if any.",
     )
-    related_topics = models.ManyToManyField("self", blank=True)
+    related_topics = models.ManyToManyField(
+        "self", blank=True, limit_choices_to=ITEMS_ONLY
+    )
     sources = models.ManyToManyField(Source, blank=True, related_name="topics")
 
     history = HistoricalRecords(m2m_fields=[related_topics, sources])
     markdown_fields = ("body",)
 
     class Meta(Publishable.Meta):
+        constraints = [
+            *Publishable.Meta.constraints,
+            unique_slug_among_items("topic"),
+        ]
         ordering = ["title"]
         permissions = [
             ("publish_topic", "Can publish and unpublish topics"),

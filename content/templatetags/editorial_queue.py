@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from content.editorial import can_publish, can_review
-from content.models import FAQ, Comparison, PublicationState, Resource, Topic
+from content.models import FAQ, Comparison, PublicationStatus, Resource, Topic
 
 register = template.Library()
 PUBLISHABLE_MODELS = (Topic, Comparison, FAQ, Resource)
@@ -37,6 +37,7 @@ def entries(user, may, items_of, query: str, when=None) -> list[dict]:
                     "items": [
                         {
                             "item": item,
+                            "is_revision": item.is_revision,
                             "url": reverse(
                                 f"admin:{opts.app_label}_{opts.model_name}_change",
                                 args=[item.pk],
@@ -57,33 +58,33 @@ def editorial_queue(context):
     now = timezone.now()
     queues = [
         queue(
-            "Waiting for medical review",
-            "Submitted for review by editors.",
+            "Waiting for your medical review",
+            "Submitted by editors; approve exactly what you read, or ask for changes.",
             entries(
                 user,
                 can_review,
-                lambda model: model.objects.in_state(PublicationState.IN_REVIEW, now),
+                lambda model: model.objects.waiting_for_review(),
                 "?state=in_review",
             ),
         ),
         queue(
             "Medical review overdue",
-            "Live or draft content past its next review date.",
+            "Content past its next review date.",
             entries(
                 user,
                 can_review,
-                lambda model: model.objects.review_overdue(),
+                lambda model: model.objects.items().review_overdue(),
                 "?review=overdue",
             ),
         ),
         queue(
-            "Waiting to be published",
-            "In review: publish once the medical review is recorded.",
+            "Approved, waiting to be published",
+            "Medically reviewed exactly as it reads now.",
             entries(
                 user,
                 can_publish,
-                lambda model: model.objects.in_state(PublicationState.IN_REVIEW, now),
-                "?state=in_review",
+                lambda model: model.objects.waiting_to_publish(),
+                "?state=approved",
             ),
         ),
         queue(
@@ -92,11 +93,22 @@ def editorial_queue(context):
             entries(
                 user,
                 can_publish,
-                lambda model: model.objects.in_state(
-                    PublicationState.SCHEDULED, now
+                lambda model: model.objects.filter(
+                    status=PublicationStatus.PUBLISHED, publish_at__gt=now
                 ).order_by("publish_at"),
                 "?state=scheduled",
                 when=lambda item: item.publish_at,
+            ),
+        ),
+        queue(
+            "Your open revisions",
+            "Changes to live content that you hold; the live version stays until "
+            "each is reviewed and published.",
+            entries(
+                user,
+                lambda user, model: True,
+                lambda model: model.objects.filter(revision_opened_by=user),
+                "?state=live_with_changes",
             ),
         ),
     ]
