@@ -11,7 +11,7 @@ import logging
 import time
 from contextvars import ContextVar
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from content.models import ContentChange, content_version
 
@@ -31,7 +31,11 @@ class PrimaryReplicaRouter:
     """Reads go to the replica inside public requests; all else to the primary."""
 
     def db_for_read(self, model, **hints):
-        return REPLICA if replica_reads.get() else DEFAULT_DB_ALIAS
+        # Inside a transaction on the primary (a scheduled revision being
+        # published, a preview), reads see that transaction's writes.
+        if replica_reads.get() and not connections[DEFAULT_DB_ALIAS].in_atomic_block:
+            return REPLICA
+        return DEFAULT_DB_ALIAS
 
     def db_for_write(self, model, **hints):
         return DEFAULT_DB_ALIAS

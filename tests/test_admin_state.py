@@ -118,11 +118,11 @@ def test_admin_list_costs_the_same_queries_for_many_items(
     assert page.content.decode().count('<td class="field-state">Live</td>') == 30
 
 
-def test_times_are_shown_in_the_editors_time_zone(editor, reviewer, clock):
+def test_times_are_shown_in_the_editors_time_zone(publisher, reviewer, clock):
     topic = Topic.objects.create(
         slug="later", title="Later", summary=".", publish_at=TOMORROW_9AM_NEW_YORK
     )
-    client = logged_in(editor)
+    client = logged_in(publisher)
     client.cookies[TIME_ZONE_COOKIE] = "America/New_York"
 
     data = form_data(client.get(admin_url(Topic, "change", topic.pk)))
@@ -132,9 +132,9 @@ def test_times_are_shown_in_the_editors_time_zone(editor, reviewer, clock):
 
 
 def test_times_are_entered_in_the_editors_time_zone_and_stored_in_utc(
-    editor, draft_topic, clock
+    publisher, draft_topic, clock
 ):
-    client = logged_in(editor)
+    client = logged_in(publisher)
     client.cookies[TIME_ZONE_COOKIE] = "Europe/Berlin"
     url = admin_url(Topic, "change", draft_topic.pk)
     data = form_data(client.get(url))
@@ -149,11 +149,11 @@ def test_times_are_entered_in_the_editors_time_zone_and_stored_in_utc(
     )
 
 
-def test_a_percent_encoded_time_zone_cookie_is_understood(editor, reviewer, clock):
+def test_a_percent_encoded_time_zone_cookie_is_understood(publisher, reviewer, clock):
     topic = Topic.objects.create(
         slug="later", title="Later", summary=".", publish_at=TOMORROW_9AM_NEW_YORK
     )
-    client = logged_in(editor)
+    client = logged_in(publisher)
     client.cookies[TIME_ZONE_COOKIE] = "America%2FNew_York"
 
     data = form_data(client.get(admin_url(Topic, "change", topic.pk)))

@@ -28,6 +28,7 @@ from content.models import (
     Source,
     Topic,
 )
+from content.revisions import start_revision
 from content.seeding import content_models
 from tests.conftest import reviewed
 
@@ -59,6 +60,7 @@ COVERED_RELATIONS = [
     "AspectCell.aspect",
     "AspectCell.option",
     "Comparison.reviewed_by",
+    "Comparison.revision_of",
     "Comparison.sources",
     "Comparison.topic",
     "ComparisonOption.comparison",
@@ -68,13 +70,16 @@ COVERED_RELATIONS = [
     "CriterionEffect.option",
     "FAQ.comparison",
     "FAQ.reviewed_by",
+    "FAQ.revision_of",
     "FAQ.topic",
     "OptionPoint.option",
     "Resource.reviewed_by",
+    "Resource.revision_of",
     "Section.topic",
     "Topic.parent",
     "Topic.related_topics",
     "Topic.reviewed_by",
+    "Topic.revision_of",
     "Topic.sources",
 ]
 
@@ -124,8 +129,8 @@ def comparison_with_parts(topic, slug: str, **fields) -> Comparison:
 
 
 @pytest.fixture
-def world(reviewer):
-    """Public and hidden items on both ends of every relation."""
+def world(reviewer, django_user_model):
+    """Public and hidden items on both ends of every relation, and revisions."""
     source = Source.objects.create(title="Report", publisher="NIDA")
     public_topic = Topic.objects.create(
         **reviewed(reviewer, slug="public", title="Public", summary="Public.")
@@ -172,6 +177,9 @@ def world(reviewer):
     Resource.objects.create(
         slug="draft-line", name="Draft", kind="helpline", description="."
     )
+    holder = django_user_model.objects.create_user("holder")
+    for model in (Topic, Comparison, FAQ, Resource):
+        start_revision(model.objects.published().first(), holder)
     return {"public": public_topic, "hidden": hidden_topic}
 
 

@@ -801,6 +801,12 @@ assessment = extend_schema_view(
 preview = extend_schema_view(
     get=extend_schema(
         summary="Preview what publishing an item would serve",
+        # The detail view it runs takes the optional partner key, as every
+        # public endpoint does.
+        auth=[{"ApiKey": []}, {}],
+        examples=[
+            OpenApiExample("A previewed FAQ", value=FAQ_EXAMPLE, response_only=True)
+        ],
         description="A signed link from the admin's preview page, valid for an "
         "hour and for the exact content previewed. The body is byte for byte what "
         "the item's detail endpoint will serve once it is published now (for a "

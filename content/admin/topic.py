@@ -1,20 +1,16 @@
 """Topic pages with their sections and FAQs, and the sources they cite."""
 
-from django import forms
 from django.contrib import admin
-from django.db import models
 
 from content.admin.workflow import (
     PUBLICATION_COLUMNS,
     PUBLICATION_FIELDSETS,
-    EditorialForm,
     PartAdmin,
     PartInline,
     PublishableAdmin,
     SharedRowAdmin,
     admin_link,
 )
-from content.editorial import can_edit_content
 from content.models import FAQ, Section, Source, Topic
 
 
@@ -24,35 +20,25 @@ class SectionInline(PartInline, admin.StackedInline):
     prepopulated_fields = {"anchor": ("heading",)}
 
 
-class FAQRowForm(EditorialForm):
-    """An FAQ on its topic's page; read-only if the user may not edit it.
+class FAQInline(admin.TabularInline):
+    """The topic's FAQs, listed; each is an item with its own review and
+    revisions, so it is edited on its own page (the row's link)."""
 
-    FAQs have their own status, so a published FAQ under a draft topic stays
-    out of an editor's reach here too.
-    """
-
-    user = None  # set for each request by FAQInline.get_formset
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not can_edit_content(self.user, self.instance):
-            for field in self.fields.values():
-                field.disabled = True
-
-
-class FAQInline(PartInline, admin.TabularInline):
     model = FAQ
-    form = FAQRowForm
-    fields = ["position", "question", "answer", "status"]
-    # The status changes on the FAQ's own page or with the list's actions.
-    readonly_fields = ["status"]
-    formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 50})}
-    }
+    fields = ["position", "question", "status"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = "FAQs (each is edited and reviewed on its own page)"
 
-    def get_formset(self, request, obj=None, **kwargs):
-        kwargs["form"] = type("FAQRowForm", (self.form,), {"user": request.user})
-        return super().get_formset(request, obj, **kwargs)
+    def has_add_permission(self, request, obj):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Topic)

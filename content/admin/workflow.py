@@ -425,6 +425,8 @@ class ItemChangeList(ChangeList):
             super()
             .get_queryset(request, exclude_parameters=exclude_parameters)
             .filter(revision_of__isnull=True)
+            # The state column names an open revision's state.
+            .select_related("open_revision")
         )
 
 
@@ -449,12 +451,7 @@ class PublishableAdmin(RevisionAdminMixin, HistoryAdmin):
         return obj
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_live_flag()
-            .select_related("revision_opened_by")
-        )
+        return super().get_queryset(request).with_live_flag()
 
     def get_changelist(self, request, **kwargs):
         return ItemChangeList
@@ -778,8 +775,10 @@ class SharedRowAdmin(HistoryAdmin):
         )
 
     def has_delete_permission(self, request, obj=None):
+        # The delete page says what still shows it; the model refuses the rest.
         return super().has_delete_permission(request, obj) and (
-            obj is None or can_change_shared(request.user, obj)
+            obj is None
+            or all(can_publish(request.user, type(i)) for i in obj.live_items())
         )
 
     def get_readonly_fields(self, request, obj=None):

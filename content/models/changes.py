@@ -5,8 +5,10 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, models, transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
+
+from .publication import PublicationStatus
 
 # A never-edited database still needs a stable validator.
 NEVER_CHANGED = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
@@ -52,9 +54,16 @@ def schedule_boundaries(now: datetime.datetime):
     edit, so validators and caches treat the latest passed boundary as a
     change, and caches expire at the next one.
     """
+    passed, upcoming, _ = schedule(now)
+    return passed, upcoming
+
+
+def schedule(now: datetime.datetime):
+    """``schedule_boundaries`` and whether a scheduled revision is due, in one
+    aggregate query per kind of item."""
     from content.models import FAQ, Comparison, Resource, Topic
 
-    passed, upcoming = [], []
+    passed, upcoming, due = [], [], 0
     for model in (Topic, Comparison, FAQ, Resource):
         # The clock is read on the primary: it decides what is fresh.
         bounds = model.objects.using(DEFAULT_DB_ALIAS).aggregate(
@@ -66,12 +75,22 @@ def schedule_boundaries(now: datetime.datetime):
                 f"{field}_next": Min(field, filter=Q(**{f"{field}__gt": now}))
                 for field in ("publish_at", "unpublish_at")
             },
+            due=Count(
+                "pk",
+                filter=Q(
+                    revision_of__isnull=False,
+                    status=PublicationStatus.PUBLISHED,
+                    publish_at__lte=now,
+                ),
+            ),
         )
         passed += [bounds["publish_at_passed"], bounds["unpublish_at_passed"]]
         upcoming += [bounds["publish_at_next"], bounds["unpublish_at_next"]]
+        due += bounds["due"]
     return (
         max(filter(None, passed), default=None),
         min(filter(None, upcoming), default=None),
+        due > 0,
     )
 
 
@@ -108,8 +127,9 @@ def compute_content_version(now: datetime.datetime) -> ContentVersion:
     """
     from content.revisions import apply_due_revisions
 
-    apply_due_revisions(now)
-    latest_boundary, upcoming = schedule_boundaries(now)
+    latest_boundary, upcoming, revisions_due = schedule(now)
+    if revisions_due and apply_due_revisions(now):
+        latest_boundary, upcoming, _ = schedule(now)
     edited_at = ContentChange.last_changed_at()
     changed_at = max(filter(None, [edited_at, latest_boundary]), default=NEVER_CHANGED)
     return ContentVersion(changed_at, upcoming, edited_at)
