@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
+from content.diffs import word_diff
 from content.models.publication import CHANGE_REASON_MAX_LENGTH, PublicationStatus
 
 
@@ -178,6 +179,27 @@ def content_hash(item) -> str:
         public_content(item), sort_keys=True, separators=(",", ":"), default=str
     )
     return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def content_as_text(value) -> str:
+    """Public content as lines an editor can read and a word diff can compare."""
+    if isinstance(value, list):
+        return "\n\n".join(content_as_text(row) for row in value)
+    if isinstance(value, dict):
+        return "\n".join(f"{name}: {content_as_text(v)}" for name, v in value.items())
+    return "" if value is None else str(value)
+
+
+def changes_from_live(revision) -> list[dict]:
+    """Each part of the public content a revision changes, as a word diff
+    against its live item: what the reviewer is asked to approve anew."""
+    live, new = public_content(revision.revision_of), public_content(revision)
+    return [
+        {"name": name.replace("_", " "), "diff": word_diff(*texts)}
+        for name in new
+        if live.get(name) != new[name]
+        for texts in [(content_as_text(live.get(name)), content_as_text(new[name]))]
+    ]
 
 
 class RevisionHeld(Exception):

@@ -310,6 +310,8 @@ def test_admin_preview_shows_the_revision_rendered_with_its_review_form(
     assert "**" not in text.split('class="reader-page"')[1].split("</article>")[0]
     assert "Approve this content" in text
     assert content_hash(fresh(revision)) in text
+    # What changed against the live version, word by word.
+    assert "<ins>A **bold** change.</ins>" in text or "<ins>A" in text
 
 
 # One open revision per item.

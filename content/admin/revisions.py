@@ -182,6 +182,7 @@ class RevisionAdminMixin:
             "opts": self.opts,
             "state": item.state().label,
             "content_hash": item.content_hash,
+            "changes": revisions.changes_from_live(item) if item.is_revision else None,
         }
         if can_review(request.user, self.model):
             context["review_form"] = ReviewForm(
