@@ -51,7 +51,7 @@ class Tree:
     """The public content of one kind of item: what a review approves."""
 
     fields: tuple[str, ...]
-    links: tuple[str, ...] = ()  # many-to-many relations
+    links: tuple[str, ...] = ()  # many-to-many relations, copied and hashed
     parts: tuple[Part, ...] = field(default=())
 
 
@@ -59,7 +59,9 @@ SOURCE_FIELDS = ("title", "publisher", "url", "statement")
 TREES = {
     "topic": Tree(
         fields=("slug", "title", "summary", "body", "parent"),
-        links=("sources", "related_topics"),
+        # Related topics are navigation, not the page's words: symmetrical
+        # links that publishers keep on live items (``NAVIGATION_FIELDS``).
+        links=("sources",),
         parts=(Part("sections", "topic", ("position", "heading", "anchor", "body")),),
     ),
     "faq": Tree(fields=("topic", "comparison", "position", "question", "answer")),
@@ -445,6 +447,12 @@ def as_published(item):
     try:
         with transaction.atomic():
             fresh = model.objects.get(pk=item.pk)
+            if not fresh.review_is_valid:
+                # Publishing will credit whoever approves these words; until
+                # then the preview credits nobody.
+                for name in ("reviewed_by", "last_reviewed_on", "next_review_due"):
+                    setattr(fresh, name, None)
+                fresh.save()
             if fresh.is_revision:
                 live = publish_revision(fresh, reason="Preview.", check_review=False)
             else:

@@ -620,3 +620,41 @@ def test_data_migration_binds_existing_reviews_to_the_content_they_cover(
     assert fresh(published_topic).review_is_valid
     assert fresh(draft_topic).reviewed_hash == ""
     assert fresh(draft_topic).content_hash == content_hash(draft_topic)
+
+
+def test_related_topics_stay_with_the_live_items_and_outside_reviews(
+    published_topic, editor, publisher, reviewer
+):
+    other = approve(
+        Topic.objects.create(
+            slug="detox",
+            title="Detox",
+            summary=".",
+            status="published",
+            reviewed_by=reviewer,
+            last_reviewed_on=FROZEN_NOW.date(),
+        )
+    )
+    published_topic.related_topics.add(other)
+    revision = start_revision(published_topic, editor)
+
+    assert not revision.related_topics.exists()
+    assert fresh(other).review_problem() is None
+    client = logged_in(publisher)
+    data = form_data(client.get(admin_url(Topic, "change", published_topic.pk)))
+    data["related_topics"] = []
+    client.post(admin_url(Topic, "change", published_topic.pk), data)
+    assert not fresh(published_topic).related_topics.exists()
+    publish(approve(fresh(revision)), reason="Published.")
+    assert fresh(published_topic).review_is_valid
+
+
+def test_preview_of_unapproved_words_credits_no_reviewer(published_faq, editor, client):
+    revision = start_revision(published_faq, editor)
+    change_words(revision, "Not reviewed yet.")
+
+    preview = client.get(reverse("v1:preview", args=[preview_token(fresh(revision))]))
+    page = logged_in(editor).get(admin_url(FAQ, "preview", revision.pk))
+
+    assert preview.json()["review"]["reviewed_by"] is None
+    assert "Not yet medically reviewed." in page.content.decode()

@@ -58,8 +58,10 @@ from content.models import (
 from content.models.publication import CHANGE_REASON_MAX_LENGTH, DRAFTING_STATUSES
 from content.rendering import MARKDOWN_HELP, markdown_warnings
 
-# The schedule is not content: publishers set it, live items included.
+# Not reviewed content: publishers set these on live items too. Related
+# topics are symmetrical navigation links, kept on items, not in revisions.
 SCHEDULE_FIELDS = ["publish_at", "unpublish_at"]
+NAVIGATION_FIELDS = ["related_topics"]
 # Columns every list of publishable items shows.
 PUBLICATION_COLUMNS = [
     "state",
@@ -583,13 +585,15 @@ class PublishableAdmin(RevisionAdminMixin, HistoryAdmin):
             "review_summary",
             *REVIEW_FIELDS,
         ]
-        if not can_publish(request.user, self.model):
+        publisher = can_publish(request.user, self.model)
+        if not publisher:
             readonly += SCHEDULE_FIELDS
+        if obj is not None and obj.is_revision:
+            readonly += NAVIGATION_FIELDS
         if obj is not None and not content_editable(request.user, obj):
+            kept = SCHEDULE_FIELDS + (NAVIGATION_FIELDS if publisher else [])
             readonly += [
-                name
-                for name in flatten_fieldsets(self.fieldsets)
-                if name not in SCHEDULE_FIELDS
+                name for name in flatten_fieldsets(self.fieldsets) if name not in kept
             ]
         return list(dict.fromkeys(readonly))
 
@@ -728,14 +732,15 @@ class PartAdmin(HistoryAdmin):
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Only pages the user may edit can receive a new or moved part.
+        # Only pages the user may edit can receive a new or moved part: drafts,
+        # and revisions they hold (``can_edit_content``).
         link, _, rest = self.page_path.partition("__")
-        if db_field.name == link and not can_publish(
-            request.user, page_model(self.model, self.page_path)
-        ):
-            status = f"{rest}__status__in" if rest else "status__in"
+        if db_field.name == link:
+            page = f"{rest}__" if rest else ""
             kwargs["queryset"] = db_field.related_model._default_manager.filter(
-                **{status: DRAFTING_STATUSES}
+                models.Q(**{f"{page}revision_of__isnull": True})
+                | models.Q(**{f"{page}revision_opened_by": request.user}),
+                **{f"{page}status__in": DRAFTING_STATUSES},
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
