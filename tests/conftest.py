@@ -1,8 +1,9 @@
 import datetime
 import math
+from importlib import import_module
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone
@@ -141,12 +142,29 @@ def published_resource(reviewer):
     )
 
 
-def member(django_user_model, username: str, group: str):
+def role_group(name: str) -> Group:
+    """The role's group, rebuilt from the role migrations if a transactional
+    test's flush removed it (flushes recreate permissions, not groups)."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        codenames = set(import_module("content.migrations.0002_roles").ROLES[name])
+        if name == "Medical reviewers":
+            items = import_module("content.migrations.0012_reviewers_review_not_edit")
+            codenames -= {f"change_{item}" for item in items.ITEMS}
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="content", codename__in=codenames
+            )
+        )
+    return group
+
+
+def member(django_user_model, username: str, group: str, password="unused"):
     """A staff account in one of the editorial roles (groups)."""
     user = django_user_model.objects.create_user(
-        username=username, password="unused", is_staff=True
+        username=username, password=password, is_staff=True
     )
-    user.groups.add(Group.objects.get(name=group))
+    user.groups.add(role_group(group))
     return user
 
 

@@ -8,10 +8,10 @@ set, it saves the screenshots in docs/.
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 
 from content.models import FAQ, Reviewer
 from content.seeding import load_seed
+from tests.conftest import member
 from tests.test_browser import PUBLISHER_PASSWORD, SCREENSHOTS, browser, give_password
 
 __all__ = ["browser"]  # the Chromium fixture, shared with the widget tests
@@ -24,20 +24,10 @@ NEW_ANSWER = "Most programmes last 30 to 90 days; longer stays help many people.
 def team(live_server, transactional_db, monkeypatch, django_user_model):
     load_seed()  # with each item's baseline version, as ``make run`` loads it
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    for username, role in [
-        ("erin", "Editors"),
-        ("dana", "Medical reviewers"),
-        ("pat", "Publishers"),
-    ]:
-        user = django_user_model.objects.create_user(
-            username, password=PUBLISHER_PASSWORD, is_staff=True
-        )
-        user.groups.add(Group.objects.get(name=role))
-    Reviewer.objects.create(
-        name="Dana Reyes",
-        credentials="MD, FASAM",
-        user=django_user_model.objects.get(username="dana"),
-    )
+    member(django_user_model, "erin", "Editors", PUBLISHER_PASSWORD)
+    dana = member(django_user_model, "dana", "Medical reviewers", PUBLISHER_PASSWORD)
+    member(django_user_model, "pat", "Publishers", PUBLISHER_PASSWORD)
+    Reviewer.objects.create(name="Dana Reyes", credentials="MD, FASAM", user=dana)
     faq = FAQ.objects.published().order_by("pk").first()
     return {"url": live_server.url, "faq": faq}
 

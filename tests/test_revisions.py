@@ -483,6 +483,7 @@ def test_request_changes_needs_a_comment(draft_topic, medical_reviewer):
         ("editor", "review"),
         ("medical_reviewer", "publish"),
         ("medical_reviewer", "start_revision"),
+        ("medical_reviewer", "restore_version"),
         ("publisher", "review"),
     ],
 )
@@ -506,6 +507,19 @@ def test_discarding_someone_elses_revision_is_forbidden_to_an_editor(
 
     assert response.status_code == 403
     assert FAQ.objects.filter(pk=revision.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["publish", "unpublish", "archive"])
+@pytest.mark.parametrize("role", ["editor", "medical_reviewer"])
+def test_forged_list_actions_change_nothing(request, role, name, published_faq):
+    user = request.getfixturevalue(role)
+
+    logged_in(user).post(
+        admin_url(FAQ, "changelist"),
+        {"action": name, "_selected_action": [published_faq.pk]},
+    )
+
+    assert fresh(published_faq).status == PublicationStatus.PUBLISHED
 
 
 def test_transitions_refuse_get(published_faq, publisher):

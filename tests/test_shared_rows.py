@@ -74,9 +74,13 @@ def test_source_cited_by_live_content_is_frozen_even_for_a_publisher(
     # Its words are part of what the topic's reviewer approved: a revision
     # cites a new source instead.
     before = client.get(TOPIC_URL)
+    page = logged_in(publisher).get(admin_url(Source, "change", nida.pk))
+    forged = {"title": nida.title, "publisher": nida.publisher, "statement": ""}
+    forged |= {"url": "https://nida.nih.gov/new", "change_reason": "Forged."}
 
-    response = post_change(logged_in(publisher), nida, url="https://nida.nih.gov/new")
+    response = logged_in(publisher).post(admin_url(Source, "change", nida.pk), forged)
 
+    assert b'name="url"' not in page.content
     assert response.status_code == 403
     assert client.get(TOPIC_URL).content == before.content
     nida.url = "https://nida.nih.gov/new"

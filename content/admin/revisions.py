@@ -329,6 +329,8 @@ class RevisionAdminMixin:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         item = self.item_or_404(request, object_id)
+        if not can_start_revision(request.user, item):
+            raise PermissionDenied
         version_id = request.POST.get("version", "")
         version = (
             self.model.history.filter(history_id=version_id, id=item.pk).first()
@@ -337,8 +339,6 @@ class RevisionAdminMixin:
         )
         if version is None:
             raise Http404("No such version.")
-        if not can_start_revision(request.user, item):
-            raise PermissionDenied
         try:
             revision = revisions.start_revision(item, request.user)
         except revisions.RevisionHeld as held:
