@@ -30,6 +30,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
 from content.diffs import word_diff
+from content.editorial import REVIEW_FIELDS
 from content.models.publication import CHANGE_REASON_MAX_LENGTH, PublicationStatus
 
 
@@ -121,7 +122,7 @@ TREES = {
     ),
 }
 # What a review carries from one row to another, with the content it approved.
-REVIEW_FIELDS = ("last_reviewed_on", "reviewed_by", "next_review_due", "reviewed_hash")
+REVIEW_RECORD = (*REVIEW_FIELDS, "reviewed_hash")
 
 
 def tree_of(item) -> Tree:
@@ -296,7 +297,7 @@ def publish_revision(revision, *, reason: str, check_review: bool = True):
         live = model.objects.select_for_update().get(pk=revision.revision_of_id)
         approved = revision.content_hash
         tree = tree_of(live)
-        for name in (*tree.fields, *REVIEW_FIELDS):
+        for name in (*tree.fields, *REVIEW_RECORD):
             setattr(live, live._meta.get_field(name).attname, value_of(revision, name))
         live.status = PublicationStatus.PUBLISHED
         if revision.unpublish_at:
@@ -450,7 +451,7 @@ def as_published(item):
             if not fresh.review_is_valid:
                 # Publishing will credit whoever approves these words; until
                 # then the preview credits nobody.
-                for name in ("reviewed_by", "last_reviewed_on", "next_review_due"):
+                for name in REVIEW_FIELDS:
                     setattr(fresh, name, None)
                 fresh.save()
             if fresh.is_revision:

@@ -10,11 +10,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
 
 from content import revisions
 from content.editorial import (
@@ -44,6 +45,12 @@ def review_status_text(item) -> str:
 
 def revision_state_label(revision) -> str:
     return revision.state().label
+
+
+def report_form_errors(request, form) -> None:
+    """A transition's form errors, shown on the page it returns to."""
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
 
 
 def admin_url(item, view: str = "change") -> str:
@@ -102,13 +109,26 @@ class RevisionAdminMixin:
     def get_urls(self):
         opts = self.model._meta
         name = f"{opts.app_label}_{opts.model_name}"
+        # Every transition is a POST; the preview is a page.
         views = [
             ("preview/", self.preview_view, "preview"),
-            ("revision/start/", self.start_revision_view, "start_revision"),
-            ("revision/discard/", self.discard_revision_view, "discard_revision"),
-            ("review/", self.review_view, "review"),
-            ("publish/", self.publish_view, "publish"),
-            ("history/restore/", self.restore_version_view, "restore_version"),
+            (
+                "revision/start/",
+                require_POST(self.start_revision_view),
+                "start_revision",
+            ),
+            (
+                "revision/discard/",
+                require_POST(self.discard_revision_view),
+                "discard_revision",
+            ),
+            ("review/", require_POST(self.review_view), "review"),
+            ("publish/", require_POST(self.publish_view), "publish"),
+            (
+                "history/restore/",
+                require_POST(self.restore_version_view),
+                "restore_version",
+            ),
         ]
         return [
             *(
@@ -208,8 +228,6 @@ class RevisionAdminMixin:
         return response
 
     def start_revision_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         item = self.item_or_404(request, object_id)
         if not can_start_revision(request.user, item):
             raise PermissionDenied
@@ -226,8 +244,6 @@ class RevisionAdminMixin:
         return HttpResponseRedirect(admin_url(revision))
 
     def discard_revision_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         revision = self.item_or_404(request, object_id)
         if not can_discard_revision(request.user, revision):
             raise PermissionDenied
@@ -239,16 +255,13 @@ class RevisionAdminMixin:
 
     def review_view(self, request, object_id):
         """Approve, request changes or comment, on the content the reviewer read."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         item = self.item_or_404(request, object_id)
         if not can_review(request.user, self.model):
             raise PermissionDenied
         form = ReviewForm(request.POST)
         back = admin_url(item, "preview")
         if not form.is_valid():
-            for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
+            report_form_errors(request, form)
             return HttpResponseRedirect(back)
         data = form.cleaned_data
         if data["content_hash"] != revisions.content_hash(item):
@@ -297,15 +310,12 @@ class RevisionAdminMixin:
 
     def publish_view(self, request, object_id):
         """Publish now, or schedule: the same rules as the list's action."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         item = self.item_or_404(request, object_id)
         if not can_publish(request.user, self.model):
             raise PermissionDenied
         form = PublishForm(request.POST)
         if not form.is_valid():
-            for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
+            report_form_errors(request, form)
             return HttpResponseRedirect(admin_url(item, "preview"))
         when = form.cleaned_data["publish_at"]
         if when is not None:
@@ -326,8 +336,6 @@ class RevisionAdminMixin:
 
     def restore_version_view(self, request, object_id):
         """An old version of a live item becomes a draft revision, never live."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         item = self.item_or_404(request, object_id)
         if not can_start_revision(request.user, item):
             raise PermissionDenied

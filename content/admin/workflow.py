@@ -2,14 +2,16 @@
 
 The base classes here enforce on the server the rules of ``content.editorial``:
 
-- the status field offers only the statuses the user may set, so a posted
-  “published” from an editor fails validation;
-- published and archived items are read-only except for publishers; medical
-  reviewers may still change their review fields;
+- the status field offers only Draft and In review, so a posted “published”
+  fails validation: publishing is an action that checks the medical review;
+- live and archived items are read-only to everyone (publishers keep their
+  schedule and navigation links); a revision only to its holder; review
+  fields are never in a form (``content.admin.revisions`` records reviews);
 - the parts of a page (sections, options, criteria...) are editable only while
   the page's content is, in inlines and on their own admin pages alike;
-- actions need ``publish_<model>`` or ``review_<model>``;
-- reverting to an old version needs the right to edit the item's content now.
+- actions need ``publish_<model>``;
+- reverting to an old version needs the right to edit the item's content now,
+  and never publishes.
 
 Permissions follow the item as saved (``saved_status``), not the instance at
 hand: the history views pass an old version, whose status may be another.
