@@ -703,7 +703,9 @@ def test_comparison_table_shows_cells_of_published_comparison_to_editor(
     assert f'name="aspects-0-{cell_field_name(inpatient)}"' not in response.text
 
 
-def test_criterion_is_published_is_read_only_for_editor(editor, draft_comparison):
+def test_editor_switches_a_criterion_on_in_a_draft_and_voids_its_review(
+    editor, draft_comparison, reviewer
+):
     criterion = Criterion.objects.create(
         comparison=draft_comparison, key="safe-home", question="Is home safe?"
     )
@@ -713,16 +715,21 @@ def test_criterion_is_published_is_read_only_for_editor(editor, draft_comparison
     row = inline_index(data, "criteria", criterion.pk)
     data[f"criteria-{row}-is_published"] = ["on"]
     data[f"criteria-{row}-question"] = ["Is your home safe?"]
+    draft_comparison.record_review(reviewer)
+    draft_comparison.save()
 
     response = client.post(url, data)
 
     assert response.status_code == 302
     criterion.refresh_from_db()
     assert criterion.question == "Is your home safe?"
-    assert criterion.is_published is False
+    assert criterion.is_published is True
+    # Whether it is shown is content: the review no longer covers it.
+    draft_comparison.refresh_from_db()
+    assert not draft_comparison.review_is_valid
 
 
-def test_publisher_switches_criterion_on(publisher, draft_comparison):
+def test_publisher_switches_criterion_on_in_a_draft(publisher, draft_comparison):
     criterion = Criterion.objects.create(
         comparison=draft_comparison, key="safe-home", question="Is home safe?"
     )

@@ -21,7 +21,6 @@ from content.admin.workflow import (
     PartInline,
     PublishableAdmin,
 )
-from content.editorial import can_publish
 from content.models import (
     Aspect,
     AspectCell,
@@ -192,17 +191,7 @@ class OptionInline(PartInline, admin.StackedInline):
         return super().get_queryset(request).prefetch_related("points")
 
 
-class CriterionPublicationMixin:
-    """Whether a criterion is shown is the publishers' decision."""
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not can_publish(request.user, Comparison):
-            readonly.append("is_published")
-        return readonly
-
-
-class CriterionInline(CriterionPublicationMixin, PartInline, admin.TabularInline):
+class CriterionInline(PartInline, admin.TabularInline):
     model = Criterion
     fields = ["position", "key", "question", "help_text", "is_published", "answers"]
     readonly_fields = ["answers"]
@@ -348,7 +337,7 @@ class EffectInline(OwnOptionsMixin, PartInline, admin.TabularInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(CriterionPublicationMixin, PartAdmin):
+class CriterionAdmin(PartAdmin):
     page_path = "comparison"
     fields = ["comparison", "position", "key", "question", "help_text", "is_published"]
     autocomplete_fields = ["comparison"]

@@ -281,8 +281,8 @@ class Criterion(models.Model):
     )
     is_published = models.BooleanField(
         default=False,
-        help_text="Shown to the public when the comparison is. Only publishers "
-        "can change this.",
+        help_text="Shown to the public when the comparison is: switching it on "
+        "or off is a change of the comparison, reviewed and published with it.",
     )
 
     objects = CriterionQuerySet.as_manager()
