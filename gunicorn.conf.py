@@ -46,3 +46,12 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 # Several instances may run on one host (e.g. `make bench`); none needs the
 # runtime control socket, which would be shared under $HOME.
 control_socket_disable = True
+
+
+def when_ready(server):
+    # textstat loads its pronouncing dictionary (about 4 s) on first use: load
+    # it once in the master, so the forked workers share it and no editor's
+    # first save waits for it.
+    from content.language import reading_grade
+
+    reading_grade("The reading grade of this sentence warms the dictionary up.")

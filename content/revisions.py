@@ -205,6 +205,33 @@ def changes_from_live(revision) -> list[dict]:
     ]
 
 
+batching = ContextVar("batching_content_changes", default=False)
+
+
+@contextmanager
+def one_change():
+    """Many rows saved as one editorial change (a revision copied or
+    published, a page saved with its parts).
+
+    Inside, a part's save neither regrades and rehashes its page nor moves the
+    content clock: the caller refreshes the page once, and the clock moves
+    once, when the block succeeds.
+    """
+    from content.models import ContentChange, publish_content_version
+
+    if batching.get():
+        yield
+        return
+    token = batching.set(True)
+    try:
+        yield
+    finally:
+        batching.reset(token)
+    ContentChange.record()
+    if not previewing.get():
+        publish_content_version()
+
+
 class RevisionHeld(Exception):
     """Someone else holds the open revision of an item."""
 
@@ -251,7 +278,7 @@ def start_revision(item, user):
     Raises ``RevisionHeld`` when someone else holds it.
     """
     model = type(item)
-    with transaction.atomic():
+    with transaction.atomic(), one_change():
         live = model.objects.select_for_update().get(pk=item.pk)
         held = live.pending_revision()
         if held is not None:
@@ -289,7 +316,7 @@ def publish_revision(revision, *, reason: str, check_review: bool = True):
     from content.models import ReviewNote
 
     model = type(revision)
-    with transaction.atomic():
+    with transaction.atomic(), one_change():
         revision = model.objects.select_for_update().get(pk=revision.pk)
         problem = revision.review_problem() if check_review else None
         if problem:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from content.models import ReviewNote
 from content.models.changes import ContentChange, publish_content_version
-from content.revisions import previewing
+from content.revisions import batching, previewing
 
 # The publishable item whose public representation shows each child model.
 ROOT_LOOKUPS = {
@@ -46,6 +46,8 @@ def touch_root(instance, when) -> None:
 
 
 def content_saved_or_deleted(sender, instance, raw=False, **kwargs):
+    if batching.get():  # One change for the whole batch, recorded at its end.
+        return
     when = timezone.now()
     ContentChange.record(when)
     if not previewing.get():  # A preview is rolled back: caches stay as they are.
@@ -58,7 +60,7 @@ def content_relations_changed(sender, instance, action, reverse, **kwargs):
     # Admin saves relations together with their item, which moves its
     # updated_at already; here the content clock moves on and the item's
     # content hash follows its citations and links.
-    if action in {"post_add", "post_remove", "post_clear"}:
+    if action in {"post_add", "post_remove", "post_clear"} and not batching.get():
         ContentChange.record()
         if not previewing.get():
             publish_content_version()

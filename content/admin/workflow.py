@@ -498,8 +498,11 @@ class PublishableAdmin(RevisionAdminMixin, HistoryAdmin):
         return review_status_text(obj)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        # The page and its parts are one change: graded and hashed once.
+        with revisions.one_change():
+            super().save_related(request, form, formsets, change)
         item = form.instance
+        item.refresh_derived()
         item.refresh_from_db(fields=["content_hash", "reviewed_hash"])
         if change and item.reviewed_hash and not item.review_is_valid:
             messages.warning(
