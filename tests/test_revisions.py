@@ -672,3 +672,16 @@ def test_preview_of_unapproved_words_credits_no_reviewer(published_faq, editor, 
 
     assert preview.json()["review"]["reviewed_by"] is None
     assert "Not yet medically reviewed." in page.content.decode()
+
+
+def test_a_revision_is_copied_and_published_as_one_change(
+    live_items, editor, django_assert_max_num_queries
+):
+    # Parts do not each rehash and regrade their page (that was 2,782 queries
+    # for the seed comparison's revision); the clock moves once.
+    comparison = live_items["comparison"]
+    with django_assert_max_num_queries(60):
+        revision = start_revision(comparison, editor)
+    approve(revision)
+    with django_assert_max_num_queries(100):
+        publish(fresh(revision), reason="Published.")
