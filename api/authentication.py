@@ -12,7 +12,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
-from api.keys import KEY_HEADER
+from api.keys import KEY_HEADER, KEY_QUERY_PARAMETER
 from api.partners import (
     InvalidKey,
     OriginNotAllowed,
@@ -38,9 +38,13 @@ def usage_family(request) -> str:
 class PartnerKeyAuthentication(BaseAuthentication):
     """Identify the partner by its key; keyless requests stay anonymous."""
 
+    # Widget endpoints also read ``?key=``: a header would cost the script
+    # widget a CORS preflight, and the key is on the partner's page anyway.
+    allow_query_key = False
+
     def authenticate(self, request):
         try:
-            partner = resolve_partner(request)
+            partner = resolve_partner(request, allow_query_key=self.allow_query_key)
         except InvalidKey as error:
             raise exceptions.AuthenticationFailed(error.detail) from error
         except OriginNotAllowed as error:
@@ -57,6 +61,12 @@ class PartnerKeyAuthentication(BaseAuthentication):
         return "Api-Key"
 
 
+class WidgetKeyAuthentication(PartnerKeyAuthentication):
+    """The partner key of a widget request: the X-Api-Key header or ``?key=``."""
+
+    allow_query_key = True
+
+
 class PartnerKeyScheme(OpenApiAuthenticationExtension):
     target_class = PartnerKeyAuthentication
     name = "ApiKey"
@@ -71,4 +81,19 @@ class PartnerKeyScheme(OpenApiAuthenticationExtension):
             "the anonymous rate limit applies. An unknown, malformed or revoked "
             "key is a 401, a key used from a site the partner has not listed a "
             "403.",
+        }
+
+
+class WidgetKeyScheme(OpenApiAuthenticationExtension):
+    target_class = WidgetKeyAuthentication
+    name = "WidgetKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "query",
+            "name": KEY_QUERY_PARAMETER,
+            "description": "Optional partner key in the query, on widget URLs "
+            "only (there the X-Api-Key header works too), so the script widget "
+            "needs no CORS preflight. Same rules as ApiKey.",
         }
