@@ -12,7 +12,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
-from api.keys import KEY_HEADER, KEY_QUERY_PARAMETER
+from api.keys import KEY_HEADER
 from api.partners import (
     InvalidKey,
     OriginNotAllowed,
@@ -25,10 +25,13 @@ from api.partners import (
 FAMILY_PATH = re.compile(r"^/api/v[0-9]+/([^/]*)")
 
 
+def view_of(request):
+    return (getattr(request, "parser_context", None) or {}).get("view")
+
+
 def usage_family(request) -> str:
     """The view's ``usage_family``, else the first path segment after the version."""
-    view = (getattr(request, "parser_context", None) or {}).get("view")
-    family = getattr(view, "usage_family", "")
+    family = getattr(view_of(request), "usage_family", "")
     if family:
         return family
     match = FAMILY_PATH.match(request.path)
@@ -38,13 +41,15 @@ def usage_family(request) -> str:
 class PartnerKeyAuthentication(BaseAuthentication):
     """Identify the partner by its key; keyless requests stay anonymous."""
 
-    # Widget endpoints also read ``?key=``: a header would cost the script
-    # widget a CORS preflight, and the key is on the partner's page anyway.
-    allow_query_key = False
-
     def authenticate(self, request):
+        # Widget endpoints (``key_in_query`` views) also read ``?key=``: a
+        # header would cost the script widget a CORS preflight, and the key is
+        # on the partner's page anyway.
         try:
-            partner = resolve_partner(request, allow_query_key=self.allow_query_key)
+            partner = resolve_partner(
+                request,
+                allow_query_key=getattr(view_of(request), "key_in_query", False),
+            )
         except InvalidKey as error:
             raise exceptions.AuthenticationFailed(error.detail) from error
         except OriginNotAllowed as error:
@@ -61,12 +66,6 @@ class PartnerKeyAuthentication(BaseAuthentication):
         return "Api-Key"
 
 
-class WidgetKeyAuthentication(PartnerKeyAuthentication):
-    """The partner key of a widget request: the X-Api-Key header or ``?key=``."""
-
-    allow_query_key = True
-
-
 class PartnerKeyScheme(OpenApiAuthenticationExtension):
     target_class = PartnerKeyAuthentication
     name = "ApiKey"
@@ -81,19 +80,4 @@ class PartnerKeyScheme(OpenApiAuthenticationExtension):
             "the anonymous rate limit applies. An unknown, malformed or revoked "
             "key is a 401, a key used from a site the partner has not listed a "
             "403.",
-        }
-
-
-class WidgetKeyScheme(OpenApiAuthenticationExtension):
-    target_class = WidgetKeyAuthentication
-    name = "WidgetKey"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "query",
-            "name": KEY_QUERY_PARAMETER,
-            "description": "Optional partner key in the query, on widget URLs "
-            "only (there the X-Api-Key header works too), so the script widget "
-            "needs no CORS preflight. Same rules as ApiKey.",
         }

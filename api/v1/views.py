@@ -21,7 +21,6 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from api import jsonld
-from api.authentication import WidgetKeyAuthentication
 from api.caching import ConditionalGetMixin
 from api.embed import widget_document
 from api.filtering import StrictQueryParametersMixin
@@ -75,6 +74,8 @@ class PublicViewSet(
     jsonld_actions: tuple[str, ...] = ()
     # Set by actions counted apart in partners' usage (the widget: "embed").
     usage_family = ""
+    # Widget actions also take the partner key as ``?key=`` (api.authentication).
+    key_in_query = False
 
     def allowed_query_parameters(self):
         if self.action == "widget":
@@ -163,11 +164,7 @@ class TopicViewSet(PublicViewSet):
             )
         )
 
-    @action(
-        detail=True,
-        authentication_classes=[WidgetKeyAuthentication],
-        usage_family="embed",
-    )
+    @action(detail=True, key_in_query=True, usage_family="embed")
     def widget(self, request, slug=None):
         """Everything the script widget shows of a topic's FAQs, in one response."""
         topic = self.get_object()
@@ -205,11 +202,7 @@ class ComparisonViewSet(PublicViewSet):
             )
         )
 
-    @action(
-        detail=True,
-        authentication_classes=[WidgetKeyAuthentication],
-        usage_family="embed",
-    )
+    @action(detail=True, key_in_query=True, usage_family="embed")
     def widget(self, request, slug=None):
         """Everything the script widget shows of a comparison's FAQs, at once."""
         comparison = self.get_object()
