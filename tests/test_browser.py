@@ -176,9 +176,6 @@ def test_widgets_render_and_expand_on_a_partner_page(api, partner_site, browser)
     )
     assert globals_added == ["Rehabinfo"]
     assert errors == []
-    if SCREENSHOTS:
-        page.locator("#topic").screenshot(path=f"{SCREENSHOTS}/embed-script.png")
-        page.locator("#frame").screenshot(path=f"{SCREENSHOTS}/embed-iframe.png")
 
 
 def test_hostile_host_css_does_not_change_the_script_widget(api, partner_site, browser):
