@@ -213,7 +213,9 @@ def test_script_widget_falls_back_to_the_reader_page_when_the_api_is_down(
     fallback = page.locator("#topic a")
     fallback.first.wait_for()
     assert fallback.first.get_attribute("href") == f"{api}/topics/heroin-rehab/"
-    assert "Rehabinfo could not be reached." in page.locator("#topic").inner_text()
+    assert (
+        "Rehabinfo could not be reached." in page.locator("#topic section").inner_text()
+    )
 
 
 def issue_key(name: str, allowed_origins: str) -> str:
