@@ -4,41 +4,24 @@ A key is shown once, in the message after it is issued: only its prefix and a
 hash are stored, so nobody can look it up later.
 """
 
-import datetime
-from collections import defaultdict
-
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
-from api.models import KEY_NAME_LENGTH, Partner, PartnerAPIKey
-
-USAGE_DAYS = 30
-FAMILY_LABELS = {
-    "root": "API root",
-    "topics": "Topics",
-    "comparisons": "Comparisons",
-    "faqs": "FAQs",
-    "resources": "Resources",
-    "search": "Search",
-    "assessment": "Decision helper",
-    "embed": "Embedded widgets",
-    "jsonld": "JSON-LD",
-}
+from api.models import KEY_NAME_LENGTH, USAGE_DAYS, Partner, PartnerAPIKey
 
 # The library's own key model is unused: partners' keys are PartnerAPIKey.
 admin.site.unregister(APIKey)
-
-
-def family_label(family: str) -> str:
-    return FAMILY_LABELS.get(family, family.replace("-", " ").capitalize())
 
 
 def rate_tier_help() -> str:
@@ -76,7 +59,7 @@ class PartnerAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["rate_tier", "is_active"]
     search_fields = ["name", "contact_name", "contact_email", "api_keys__prefix"]
-    readonly_fields = ["usage_table", "created_at", "updated_at"]
+    readonly_fields = ["usage_table", "partner_logins", "created_at", "updated_at"]
     inlines = [PartnerAPIKeyInline]
     actions = ["issue_key", "rotate_keys", "revoke_keys"]
     history_list_display = ["rate_tier", "is_active"]
@@ -99,6 +82,7 @@ class PartnerAdmin(SimpleHistoryAdmin):
         ]
         if obj is not None:
             fieldsets += [
+                ("Partner logins", {"fields": ["partner_logins"]}),
                 (f"Usage, last {USAGE_DAYS} days", {"fields": ["usage_table"]}),
                 ("Dates", {"fields": ["created_at", "updated_at"]}),
             ]
@@ -122,37 +106,31 @@ class PartnerAdmin(SimpleHistoryAdmin):
     def usable_keys(self, obj):
         return obj.usable_key_count
 
+    @admin.display(description="Who signs in at /partners/")
+    def partner_logins(self, obj):
+        """The partner's logins, and a link that adds one for this partner."""
+        logins = format_html_join(
+            "",
+            '<li><a href="{}">{}</a></li>',
+            (
+                (
+                    reverse("admin:partners_partneruser_change", args=[login.pk]),
+                    login.user.get_username(),
+                )
+                for login in obj.logins.select_related("user")
+            ),
+        )
+        add_url = reverse("admin:partners_partneruser_add") + f"?partner={obj.pk}"
+        return format_html(
+            '<ul>{}</ul><a class="addlink" href="{}">Add a login for this partner</a>'
+            " (they see their usage, origins and keys, and can rotate a key)",
+            logins or mark_safe("<li>None yet.</li>"),
+            add_url,
+        )
+
     @admin.display(description="Requests per day")
     def usage_table(self, obj):
-        today = timezone.now().date()
-        since = today - datetime.timedelta(days=USAGE_DAYS - 1)
-        counts: dict[datetime.date, dict[str, int]] = defaultdict(dict)
-        for day, family, count in obj.usage.filter(day__gte=since).values_list(
-            "day", "family", "count"
-        ):
-            counts[day][family] = count
-        families = sorted({family for row in counts.values() for family in row})
-        days = [today - datetime.timedelta(days=n) for n in range(USAGE_DAYS)]
-        return render_to_string(
-            "admin/api/partner/usage_table.html",
-            {
-                "days": USAGE_DAYS,
-                "columns": [family_label(family) for family in families],
-                "rows": [
-                    {
-                        "day": day,
-                        "counts": [counts[day].get(family, 0) for family in families],
-                        "total": sum(counts[day].values()),
-                    }
-                    for day in days
-                ],
-                "totals": [
-                    sum(row.get(family, 0) for row in counts.values())
-                    for family in families
-                ],
-                "total": sum(sum(row.values()) for row in counts.values()),
-            },
-        )
+        return render_to_string("api/usage_table.html", obj.usage_by_day())
 
     def show_new_key(self, request, partner: Partner, key: str) -> None:
         self.message_user(

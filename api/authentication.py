@@ -25,10 +25,13 @@ from api.partners import (
 FAMILY_PATH = re.compile(r"^/api/v[0-9]+/([^/]*)")
 
 
+def view_of(request):
+    return (getattr(request, "parser_context", None) or {}).get("view")
+
+
 def usage_family(request) -> str:
     """The view's ``usage_family``, else the first path segment after the version."""
-    view = (getattr(request, "parser_context", None) or {}).get("view")
-    family = getattr(view, "usage_family", "")
+    family = getattr(view_of(request), "usage_family", "")
     if family:
         return family
     match = FAMILY_PATH.match(request.path)
@@ -39,8 +42,14 @@ class PartnerKeyAuthentication(BaseAuthentication):
     """Identify the partner by its key; keyless requests stay anonymous."""
 
     def authenticate(self, request):
+        # Widget endpoints (``key_in_query`` views) also read ``?key=``: a
+        # header would cost the script widget a CORS preflight, and the key is
+        # on the partner's page anyway.
         try:
-            partner = resolve_partner(request)
+            partner = resolve_partner(
+                request,
+                allow_query_key=getattr(view_of(request), "key_in_query", False),
+            )
         except InvalidKey as error:
             raise exceptions.AuthenticationFailed(error.detail) from error
         except OriginNotAllowed as error:

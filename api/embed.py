@@ -1,12 +1,22 @@
 """Drop-in FAQ widgets for partner sites: an iframe page and a script.
 
 ``/embed/v1/topics/{slug}/faqs/`` (and the same for comparisons) is a
-self-contained, accessible HTML page meant for an ``<iframe>``: inline CSS,
-no scripts, no external assets. It may be framed by any site when used
-without a key, and only by the partner's own origins when a ``key`` is given;
-every other page of the site keeps refusing to be framed.
+self-contained, accessible HTML page meant for an ``<iframe>``: inline CSS
+and one inline script (allowed by hash) that tells the framing page its
+height, no external assets. It may be framed by any site when used without a
+key, and only by the partner's own origins when a ``key`` is given; every
+other page of the site keeps refusing to be framed.
+
 ``/embed/v1/faqs.js`` renders the same list into a Shadow DOM on the
-partner's page.
+partner's page from one request to the API's widget endpoint
+(``/api/v1/topics/{slug}/widget/``), whose ``html`` is rendered from the same
+template as the iframe (``embed/_faqs.html``): both widgets say the same
+words. The script also sizes the iframe widgets on its page.
+
+A refused widget (bad or revoked key, a site the key does not allow, too
+many requests) says why, for the partner, and links readers to the reader
+page; its page may be framed anywhere, so the reason shows where the widget
+was meant to be.
 
 The pages have the API's rate limits (a keyed widget counts against its
 partner's tier, a keyless one against the anonymous rate of its reader's
@@ -22,11 +32,13 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.template.loader import render_to_string
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from api import jsonld
 from api.caching import public_freshness, strong_etag
 from api.partners import (
     PartnerKeyError,
@@ -42,11 +54,24 @@ EMBED_PATH_PREFIX = "/embed/"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "embed"
 THEMES = ("light", "dark", "auto")
 EMBED_PARAMETERS = {"theme", "compact", "key"}
+# The iframe page's own rule on top of the widget's stylesheet.
+PAGE_CSS = "body{margin:0}"
 
 
 @cache
 def widget_css() -> str:
     return (STATIC_DIR / "faqs.css").read_text()
+
+
+@cache
+def page_css() -> str:
+    return PAGE_CSS + widget_css()
+
+
+@cache
+def height_script() -> str:
+    """The iframe page's only script: it posts the page's height to its parent."""
+    return (STATIC_DIR / "height.js").read_text()
 
 
 @cache
@@ -57,24 +82,64 @@ def widget_script() -> bytes:
     return source.replace("/*CSS*/", css).encode()
 
 
-def style_hash(css: str) -> str:
-    digest = hashlib.sha256(css.encode()).digest()
+def source_hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode()).digest()
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
-def content_security_policy(frame_ancestors: str, style: str = "'none'") -> str:
+def content_security_policy(frame_ancestors: str) -> str:
+    """The iframe pages' policy: their inline style and script, allowed by hash."""
     return (
-        f"default-src 'none'; style-src {style}; base-uri 'none'; "
+        f"default-src 'none'; style-src {source_hash(page_css())}; "
+        f"script-src {source_hash(height_script())}; base-uri 'none'; "
         f"form-action 'none'; frame-ancestors {frame_ancestors}"
     )
 
 
-def error_page(request, status: int, title: str, detail: str, ancestors: str = "*"):
+def theme_of(request) -> str:
+    theme = request.GET.get("theme", "light")
+    return theme if theme in THEMES else "light"
+
+
+def reader_url(request, kind: str | None = None, slug: str = "") -> str:
+    """Where a refused widget sends readers: the reader page on this server.
+
+    The script widget builds the same address from its own ``src``.
+    """
+    if kind is None:
+        return request.build_absolute_uri(reverse("pages:home"))
+    return request.build_absolute_uri(reverse(f"pages:{kind}", kwargs={"slug": slug}))
+
+
+def error_page(
+    request,
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    link: str | None = None,
+):
+    """A widget that cannot be shown: why (for the partner), and a link for readers.
+
+    Refusals may be framed anywhere, so the reason shows in the partner's page
+    instead of the browser's "refused to connect".
+    """
     response = render(
-        request, "embed/error.html", {"title": title, "detail": detail}, status=status
+        request,
+        "embed/error.html",
+        {
+            "title": title,
+            "detail": detail,
+            "reader_url": link or reader_url(request),
+            "theme": theme_of(request),
+            "css": page_css(),
+            "height_script": height_script(),
+        },
+        status=status,
     )
-    response.headers["Content-Security-Policy"] = content_security_policy(ancestors)
+    response.headers["Content-Security-Policy"] = content_security_policy("*")
     response.headers["Cache-Control"] = "no-store"
+    response.xframe_options_exempt = True
     return response
 
 
@@ -92,13 +157,41 @@ def parse_options(request) -> tuple[dict, str | None]:
     return {"theme": theme, "compact": compact == "1"}, None
 
 
-def faq_widget(request, page, faqs, attribution_url: str):
+def widget_context(request, page, faqs) -> dict:
+    """What both widgets show of ``page`` (a published topic or comparison)."""
+    return {
+        "title": page.title,
+        "page": page,
+        "faqs": faqs,
+        "help_lines": Resource.objects.national_help_lines(),
+        "attribution_url": settings.PUBLIC_SITE_URL or public_url(request, page),
+    }
+
+
+def widget_document(request, page, faqs) -> dict:
+    """The script widget's one response: the iframe's words, and the JSON-LD."""
+    faqs = list(faqs)
+    url = public_url(request, page)
+    return {
+        "title": page.title,
+        "html": render_to_string(
+            "embed/_faqs.html", widget_context(request, page, faqs)
+        ).strip(),
+        "reader_url": url,
+        "jsonld": jsonld.faq_page(
+            page, faqs, url=f"{url}#faqs", name=f"{page.title}: FAQs"
+        ),
+    }
+
+
+def faq_widget(request, kind: str, slug: str, page, faqs):
     """Render the iframe page of a topic's or comparison's FAQs."""
+    link = reader_url(request, kind, slug) if page is not None else None
     try:
         partner = resolve_partner(request, allow_query_key=True)
     except PartnerKeyError as error:
         refused = error_page(
-            request, error.status, "Widget unavailable", error.detail, "'none'"
+            request, error.status, "Widget unavailable", error.detail, link=link
         )
         if isinstance(error, TooManyKeyChecks):
             refused.headers["Retry-After"] = str(retry_after_seconds(error.wait))
@@ -108,41 +201,32 @@ def faq_widget(request, page, faqs, attribution_url: str):
         record_usage(partner, "embed")
     retry_after = rate_limit_retry_after(request, partner)
     if retry_after is not None:
-        page = error_page(
+        refused = error_page(
             request,
             429,
             "Too many requests",
             "This widget was asked for too often; try again shortly.",
-            ancestors or "'none'",
+            link=link,
         )
-        page.headers["Retry-After"] = str(retry_after)
-        return page
+        refused.headers["Retry-After"] = str(retry_after)
+        return refused
     options, problem = parse_options(request)
     if problem:
-        return error_page(
-            request, 400, "Bad widget address", problem, ancestors or "'none'"
-        )
+        return error_page(request, 400, "Bad widget address", problem, link=link)
     if page is None:
-        return error_page(
-            request, 404, "Not found", "No published page here.", ancestors
-        )
-    css = widget_css()
-    help_lines = Resource.objects.national_help_lines()
+        return error_page(request, 404, "Not found", "No published page here.")
     response = render(
         request,
         "embed/faqs.html",
         {
             **options,
-            "title": page.title,
-            "page": page,
-            "faqs": faqs,
-            "css": css,
-            "help_lines": help_lines,
-            "attribution_url": settings.PUBLIC_SITE_URL or attribution_url,
+            **widget_context(request, page, faqs),
+            "css": page_css(),
+            "height_script": height_script(),
         },
     )
     response.headers["Content-Security-Policy"] = content_security_policy(
-        ancestors or "'none'", style_hash("body{margin:0}" + css)
+        ancestors or "'none'"
     )
     # Keyed pages differ by their URL (?key=), so nothing else varies.
     return public_freshness(request, response, vary=[])
@@ -155,8 +239,7 @@ def topic_faqs(request, slug):
     topic = Topic.objects.published(now).select_related("reviewed_by").filter(slug=slug)
     topic = topic.first()
     faqs = FAQ.objects.published(now).filter(topic=topic) if topic else []
-    url = public_url(request, topic) if topic else ""
-    return faq_widget(request, topic, faqs, url)
+    return faq_widget(request, "topic", slug, topic, faqs)
 
 
 @require_safe
@@ -168,8 +251,7 @@ def comparison_faqs(request, slug):
     faqs = (
         FAQ.objects.published(now).filter(comparison=comparison) if comparison else []
     )
-    url = public_url(request, comparison) if comparison else ""
-    return faq_widget(request, comparison, faqs, url)
+    return faq_widget(request, "comparison", slug, comparison, faqs)
 
 
 @require_safe

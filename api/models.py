@@ -5,6 +5,8 @@ once, when it is issued. Usage is counted per partner, day and endpoint family,
 and never records anything about the people using a partner's site.
 """
 
+import datetime
+from collections import defaultdict
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -16,6 +18,22 @@ from simple_history.models import HistoricalRecords
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 KEY_NAME_LENGTH = 50  # AbstractAPIKey.name's max_length.
+USAGE_DAYS = 30
+FAMILY_LABELS = {
+    "root": "API root",
+    "topics": "Topics",
+    "comparisons": "Comparisons",
+    "faqs": "FAQs",
+    "resources": "Resources",
+    "search": "Search",
+    "assessment": "Decision helper",
+    "embed": "Embedded widgets",
+    "jsonld": "JSON-LD",
+}
+
+
+def family_label(family: str) -> str:
+    return FAMILY_LABELS.get(family, family.replace("-", " ").capitalize())
 
 
 def normalise_origin(value: str, *, allow_path: bool = False) -> str | None:
@@ -136,6 +154,38 @@ class Partner(models.Model):
         return PartnerAPIKey.objects.create_key(
             partner=self, name=name[:KEY_NAME_LENGTH]
         )
+
+    def usage_by_day(self, days: int = USAGE_DAYS) -> dict:
+        """Requests per UTC day and endpoint family over the last ``days`` days.
+
+        What the admin and the partner's own page show: a row per day (newest
+        first, days without requests included), a column per family used.
+        """
+        today = timezone.now().date()
+        since = today - datetime.timedelta(days=days - 1)
+        counts: dict[datetime.date, dict[str, int]] = defaultdict(dict)
+        for day, family, count in self.usage.filter(day__gte=since).values_list(
+            "day", "family", "count"
+        ):
+            counts[day][family] = count
+        families = sorted({family for row in counts.values() for family in row})
+        return {
+            "days": days,
+            "columns": [family_label(family) for family in families],
+            "rows": [
+                {
+                    "day": day,
+                    "counts": [counts[day].get(family, 0) for family in families],
+                    "total": sum(counts[day].values()),
+                }
+                for day in (today - datetime.timedelta(days=n) for n in range(days))
+            ],
+            "totals": [
+                sum(row.get(family, 0) for row in counts.values())
+                for family in families
+            ],
+            "total": sum(sum(row.values()) for row in counts.values()),
+        }
 
     def revoke_keys(self) -> list["PartnerAPIKey"]:
         """Revoke every usable key; returns the keys revoked."""

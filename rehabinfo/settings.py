@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "staff.apps.StaffConfig",
     # Reader pages, sitemap, Markdown twins, llms.txt and oEmbed at the root.
     "pages",
+    # Partners sign in to see their usage and keys, and to rotate a key.
+    "partners",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,8 @@ urlpatterns = [
     # Anything else under /api/ is a problem-details 404, never an HTML page.
     re_path(r"^api/", csrf_exempt(problems.not_found)),
     path(settings.ADMIN_PATH, admin.site.urls),
+    # Partners' own pages: usage, allowed origins, keys (partners/).
+    path("partners/", include("partners.urls")),
     # Last: reader pages, sitemap, robots.txt, llms.txt and oEmbed at the root.
     path("", include("pages.urls")),
 ]

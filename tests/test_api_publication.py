@@ -125,6 +125,14 @@ def test_unpublished_item_detail_is_the_404_of_a_missing_item(
     )
 
 
+@kinds_and_states(kinds=("topic", "comparison"))
+def test_unpublished_item_has_no_widget(client, public_and_hidden):
+    kind, public, hidden = public_and_hidden
+
+    assert client.get(kind.detail(public) + "widget/").status_code == 200
+    assert client.get(kind.detail(hidden) + "widget/").status_code == 404
+
+
 @kinds_and_states()
 def test_unpublished_item_is_not_listed_nor_counted(client, home, public_and_hidden):
     kind, public, hidden = public_and_hidden

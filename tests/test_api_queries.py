@@ -222,6 +222,30 @@ def search_hits(reviewer, size):
     return "/api/v1/search/?q=zephyr&limit=100"
 
 
+def topic_widget(reviewer, size):
+    """A topic with `size` FAQs, and `size` national help lines."""
+    topic = make_topic(reviewer, "heroin-rehab")
+    bulk_faqs(reviewer, topic, size)
+    bulk_resources(reviewer, size)
+    return "/api/v1/topics/heroin-rehab/widget/"
+
+
+def comparison_widget(reviewer, size):
+    topic = make_topic(reviewer, "heroin-rehab")
+    comparison = make_comparison(reviewer, topic, "big")
+    bulk_faqs(reviewer, topic, size, comparison=comparison)
+    bulk_resources(reviewer, size)
+    return "/api/v1/comparisons/big/widget/"
+
+
+def shown_in_widget(body) -> set[int]:
+    return {
+        len(body["jsonld"]["mainEntity"]),
+        body["html"].count("<details>"),
+        body["html"].count("Need help now?"),
+    }
+
+
 def shown_in_topic_detail(body) -> set[int]:
     keys = ["sections", "faqs", "comparisons", "children", "related_topics", "sources"]
     return {len(body[key]) for key in keys}
@@ -255,6 +279,8 @@ ENDPOINTS = {
     "resource-list": (resource_list, shown_in_list, 7),
     "resource-detail": (resource_detail, None, 6),
     "search": (search_hits, shown_in_search, 9),
+    "topic-widget": (topic_widget, shown_in_widget, 9),
+    "comparison-widget": (comparison_widget, shown_in_widget, 8),
 }
 
 

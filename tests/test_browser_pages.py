@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import SCREENSHOTS, browser
+from tests.test_browser import browser
 
 AXE = (
     Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -114,11 +114,3 @@ def test_decision_form_works_without_javascript(site, browser):
     page.get_by_role("heading", name="What your answers suggest").wait_for()
     assert "An unsafe or unstable place to live." in page.content()
     context.close()
-
-
-def test_topic_page_screenshot_at_phone_width(site, browser):
-    page, _, console_errors = open_reader_page(browser, site + TOPIC, 375)
-
-    assert [m.text for m in console_errors] == []
-    if SCREENSHOTS:
-        page.screenshot(path=f"{SCREENSHOTS}/reader-topic-375.png", full_page=False)

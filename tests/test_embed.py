@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from api.embed import height_script
 from api.models import PartnerUsage
 from api.throttling import PartnerRateThrottle
 from content.models import FAQ, PublicationStatus, Topic
@@ -58,10 +59,13 @@ def test_widget_credit_links_to_configured_site(client, seed_content, settings):
     assert 'href="https://rehabinfo.example/heroin"' in html
 
 
-def test_widget_loads_no_external_assets_and_no_script(client, seed_content):
+def test_widget_loads_no_external_assets_and_only_its_height_script(
+    client, seed_content
+):
     html = client.get(WIDGET).content.decode()
 
-    assert "<script" not in html
+    assert html.count("<script") == 1
+    assert "<script>/* Rehabinfo iframe widget: tells the page" in html
     assert "<link" not in html
     assert not re.search(r'src="', html)
 
@@ -90,11 +94,13 @@ def test_widget_theme_and_compact_mode_from_query(
 
 
 @pytest.mark.parametrize("query", ["?theme=pink", "?compact=yes", "?colour=red"])
-def test_widget_bad_option_is_a_400_page(client, seed_content, query):
+def test_widget_bad_option_is_a_400_page_saying_what_is_wrong(
+    client, seed_content, query
+):
     response = client.get(WIDGET + query)
 
     assert response.status_code == 400
-    assert "<h1>" in response.content.decode()
+    assert "For the site owner: " in response.content.decode()
 
 
 def test_keyless_widget_may_be_framed_by_any_site(client, seed_content):
@@ -115,22 +121,32 @@ def test_keyed_widget_may_be_framed_only_by_the_partner(
     assert frame_ancestors(response) == f"{PARTNER_SITE} http://localhost:8000"
 
 
-def test_keyed_widget_from_another_site_is_refused(client, seed_content, partner_key):
+def test_keyed_widget_from_another_site_is_refused_with_its_reason_in_the_frame(
+    client, seed_content, partner_key
+):
     response = client.get(
         f"{WIDGET}?key={partner_key}", HTTP_REFERER="https://elsewhere.example/page"
     )
 
     assert response.status_code == 403
-    assert frame_ancestors(response) == "'none'"
-    assert "<details>" not in response.content.decode()
+    # Framed where the widget was meant to be, so the partner sees why.
+    assert frame_ancestors(response) == "*"
+    html = response.content.decode()
+    assert "<details>" not in html
+    assert "may not be used from https://elsewhere.example" in html
+    assert 'href="http://testserver/topics/heroin-rehab/"' in html
 
 
-def test_revoked_key_widget_is_a_401_page(client, seed_content, partner, partner_key):
+def test_revoked_key_widget_is_a_401_page_saying_the_key_was_revoked(
+    client, seed_content, partner, partner_key
+):
     partner.revoke_keys()
 
     response = client.get(f"{WIDGET}?key={partner_key}")
 
     assert response.status_code == 401
+    assert "This API key has been revoked" in response.content.decode()
+    assert "X-Frame-Options" not in response
 
 
 def test_keyed_widget_counts_usage(client, seed_content, partner, partner_key):
@@ -169,9 +185,13 @@ def test_widget_never_contains_unsanitised_editor_html(client, seed_content, mar
     faq.answer = markdown
     faq.save()
 
-    collector = MarkupCollector()
-    collector.feed(client.get(WIDGET).content.decode())
+    page = client.get(WIDGET).content.decode()
+    widget = client.get("/api/v1/topics/heroin-rehab/widget/").json()["html"]
 
+    collector = MarkupCollector()
+    # The page's one script is its own height script, allowed by hash.
+    collector.feed(page.replace(f"<script>{height_script()}</script>", ""))
+    collector.feed(widget)
     assert not collector.tags & {"script", "img", "iframe", "b"}
     for name, value in collector.attributes:
         assert not name.startswith("on"), name
@@ -265,6 +285,101 @@ def test_keyed_widget_is_throttled_per_partner_tier(
 
     assert [response.status_code for response in statuses] == [200, 200, 429]
     assert int(statuses[-1]["Retry-After"]) > 0
-    # The refusal may be framed by the partner's own site, where it shows.
-    assert PARTNER_SITE in frame_ancestors(statuses[-1])
+    # The refusal may be framed by any site, where it shows.
+    assert frame_ancestors(statuses[-1]) == "*"
     assert PartnerUsage.objects.get(partner=partner, family="embed").count == 3
+
+
+# The script widget's one request: the API's widget endpoint.
+WIDGET_API = "/api/v1/topics/heroin-rehab/widget/"
+
+
+def main_of(page_html: str) -> str:
+    """What the iframe page shows: the inside of its <main>."""
+    return re.search(r"<main[^>]*>\n(.*)\n</main>", page_html, re.S).group(1)
+
+
+def test_widget_endpoint_says_what_the_iframe_says(client, seed_content):
+    iframe = client.get(WIDGET).content.decode()
+
+    response = client.get(WIDGET_API)
+
+    assert response.status_code == 200
+    assert response.json()["html"] == main_of(iframe).strip()
+
+
+def test_widget_endpoint_has_review_date_help_lines_with_hours_and_jsonld(
+    client, seed_content
+):
+    widget = client.get(WIDGET_API).json()
+
+    assert "Last reviewed 23 November 2026" in widget["html"]
+    assert 'href="tel:988">988</a> (24/7)' in widget["html"]
+    assert 'href="tel:1-800-662-4357">1-800-662-4357</a> (24/7, 365' in widget["html"]
+    assert widget["jsonld"]["@type"] == "FAQPage"
+    assert widget["reader_url"] == "http://testserver/topics/heroin-rehab/"
+
+
+def test_comparison_widget_endpoint_says_what_its_iframe_says(client, seed_content):
+    iframe = client.get(COMPARISON_WIDGET).content.decode()
+
+    widget = client.get(
+        "/api/v1/comparisons/inpatient-vs-outpatient-heroin-rehab/widget/"
+    ).json()
+
+    assert widget["html"] == main_of(iframe).strip()
+
+
+def test_keyed_widget_endpoint_counts_one_embed_request(
+    client, seed_content, partner, partner_key
+):
+    response = client.get(f"{WIDGET_API}?key={partner_key}", HTTP_ORIGIN=PARTNER_SITE)
+
+    assert response.status_code == 200
+    usage = PartnerUsage.objects.get(partner=partner)
+    assert (usage.family, usage.count) == ("embed", 1)
+
+
+def test_widget_endpoint_refusal_is_readable_by_the_partner_page(
+    client, seed_content, partner_key
+):
+    response = client.get(
+        f"{WIDGET_API}?key={partner_key}", HTTP_ORIGIN="https://elsewhere.example"
+    )
+
+    assert response.status_code == 403
+    # CORS lets the script widget read the reason and show it.
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "may not be used from https://elsewhere.example" in response.json()["detail"]
+
+
+def test_widget_endpoint_of_a_revoked_key_says_so(
+    client, seed_content, partner, partner_key
+):
+    partner.revoke_keys()
+
+    response = client.get(f"{WIDGET_API}?key={partner_key}")
+
+    assert response.status_code == 401
+    assert "revoked" in response.json()["detail"]
+
+
+def test_widget_endpoint_of_an_unpublished_topic_is_a_404(client, seed_content):
+    Topic.objects.filter(slug="heroin-rehab").update(status=PublicationStatus.DRAFT)
+
+    assert client.get(WIDGET_API).status_code == 404
+
+
+def test_widget_endpoint_refuses_unknown_parameters(client, seed_content):
+    response = client.get(f"{WIDGET_API}?theme=dark")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "theme"
+
+
+def test_key_in_the_query_is_still_refused_elsewhere_in_the_api(
+    client, seed_content, partner_key
+):
+    response = client.get(f"/api/v1/topics/heroin-rehab/?key={partner_key}")
+
+    assert response.status_code == 400

@@ -29,6 +29,7 @@ FAMILIES = [
     COMPARISON,
     COMPARISON + "assessment/",
     COMPARISON + "faqpage/",
+    TOPIC + "widget/",
     "/api/v1/faqs/",
     "/api/v1/resources/",
     "/api/v1/search/?q=rehab",

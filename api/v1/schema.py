@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from api.jsonld import JSONLD_MEDIA_TYPE, SCHEMA_ORG
+from api.keys import KEY_PATTERN
 from api.pagination import MAX_OFFSET, StrictLimitOffsetPagination
 
 from . import serializers as serializers_v1
@@ -478,6 +479,59 @@ FAQ_PAGE = jsonld_response(FAQPageSerializer, FAQ_PAGE_EXAMPLE)
 MEDICAL_WEB_PAGE = jsonld_response(MedicalWebPageSerializer, MEDICAL_WEB_PAGE_EXAMPLE)
 
 
+class WidgetSerializer(serializers.Serializer):
+    """Everything the script widget shows, from one request."""
+
+    title = serializers.CharField(help_text="Title of the topic or comparison.")
+    html = serializers.CharField(
+        help_text="The widget's content as HTML, rendered from the same template "
+        "as the iframe widget: the questions as <details>, the review line, the "
+        "national help lines and the credit link. Answers are sanitised; the "
+        "rest is escaped text. No scripts, styles or event handlers."
+    )
+    reader_url = serializers.URLField(help_text="The item's public reader page.")
+    jsonld = FAQPageSerializer(
+        help_text="The same FAQs as schema.org FAQPage JSON-LD, for the host "
+        "page's <head>."
+    )
+
+
+WIDGET_KEY_PARAMETER = OpenApiParameter(
+    "key",
+    {"type": "string", "pattern": KEY_PATTERN.pattern},
+    description="Optional partner key. Widget URLs take it in the query (as "
+    "well as in X-Api-Key) so the script widget needs no CORS preflight; it "
+    "only works from the partner's allowed origins. Counted as one `embed` "
+    "request in the partner's usage.",
+)
+WIDGET_EXAMPLE = {
+    "title": "Heroin rehab",
+    "html": "<h2>Heroin rehab: frequently asked questions</h2>\n<details>\n  "
+    "<summary>What is medical detox?</summary>…</details>\n"
+    '<p class="meta">Last reviewed 23 November 2026 by Rehabinfo Editorial '
+    "Board.</p>\n<footer>…</footer>",
+    "reader_url": f"{SITE}/topics/heroin-rehab/",
+    "jsonld": FAQ_PAGE_EXAMPLE,
+}
+
+
+def widget_action(noun: str) -> dict:
+    return extend_schema(
+        summary=f"Get a {noun}'s FAQ widget",
+        parameters=[slug_parameter(noun), WIDGET_KEY_PARAMETER],
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                WidgetSerializer,
+                examples=[
+                    OpenApiExample("Widget", value=WIDGET_EXAMPLE, response_only=True)
+                ],
+            ),
+            (404, PROBLEM): NOT_FOUND,
+            **COMMON_ERRORS,
+        },
+    )
+
+
 def jsonld_action(summary: str, lookup: OpenApiParameter, response: OpenApiResponse):
     return extend_schema(
         summary=summary,
@@ -512,6 +566,7 @@ topics = list_and_detail(
         slug_parameter("topic"),
         MEDICAL_WEB_PAGE,
     ),
+    widget=widget_action("topic"),
 )
 comparisons = list_and_detail(
     "comparisons",
@@ -536,6 +591,7 @@ comparisons = list_and_detail(
         slug_parameter("comparison"),
         FAQ_PAGE,
     ),
+    widget=widget_action("comparison"),
 )
 faqs = list_and_detail(
     "FAQs",

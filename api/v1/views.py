@@ -22,8 +22,10 @@ from rest_framework.views import APIView
 
 from api import jsonld
 from api.caching import ConditionalGetMixin
+from api.embed import widget_document
 from api.filtering import StrictQueryParametersMixin
 from api.jsonld import JSONLD_MEDIA_TYPE, JSONLDRenderer
+from api.keys import KEY_QUERY_PARAMETER
 from api.pagination import StrictLimitOffsetPagination
 from content.assessment import DISCLAIMER, assess, questionnaire
 from content.models import (
@@ -70,6 +72,15 @@ class PublicViewSet(
     detail_serializer_class = None
     # Actions that also answer ``Accept: application/ld+json``.
     jsonld_actions: tuple[str, ...] = ()
+    # Set by actions counted apart in partners' usage (the widget: "embed").
+    usage_family = ""
+    # Widget actions also take the partner key as ``?key=`` (api.authentication).
+    key_in_query = False
+
+    def allowed_query_parameters(self):
+        if self.action == "widget":
+            return {KEY_QUERY_PARAMETER}
+        return super().allowed_query_parameters()
 
     def get_renderers(self):
         renderers = super().get_renderers()
@@ -119,7 +130,7 @@ class TopicViewSet(PublicViewSet):
                     "related_topics", public_topics, to_attr="public_related_topics"
                 ),
             )
-        elif self.action in ("faqpage", "medicalwebpage"):
+        elif self.action in ("faqpage", "medicalwebpage", "widget"):
             queryset = queryset.prefetch_related(
                 "sources",
                 Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs"),
@@ -153,6 +164,12 @@ class TopicViewSet(PublicViewSet):
             )
         )
 
+    @action(detail=True, key_in_query=True, usage_family="embed")
+    def widget(self, request, slug=None):
+        """Everything the script widget shows of a topic's FAQs, in one response."""
+        topic = self.get_object()
+        return Response(widget_document(request, topic, topic.public_faqs))
+
 
 @schema.comparisons
 class ComparisonViewSet(PublicViewSet):
@@ -185,12 +202,18 @@ class ComparisonViewSet(PublicViewSet):
             )
         )
 
+    @action(detail=True, key_in_query=True, usage_family="embed")
+    def widget(self, request, slug=None):
+        """Everything the script widget shows of a comparison's FAQs, at once."""
+        comparison = self.get_object()
+        return Response(widget_document(request, comparison, comparison.public_faqs))
+
     def get_queryset(self):
         now = timezone.now()
         queryset = Comparison.objects.published(now).select_related(
             "topic", "reviewed_by"
         )
-        if self.action == "faqpage" or (
+        if self.action in ("faqpage", "widget") or (
             self.action == "retrieve" and self.wants_jsonld()
         ):
             return queryset.prefetch_related(

@@ -2,7 +2,10 @@
  * and <script async src="https://<rehabinfo>/embed/v1/faqs.js"></script>.
  * Optional attributes: data-rehabinfo-kind="comparison", data-rehabinfo-theme=
  * "light|dark|auto", data-rehabinfo-compact, data-rehabinfo-key="<partner key>".
- * Renders inside a Shadow DOM; defines only window.Rehabinfo. */
+ * Each widget makes one request (the API's widget endpoint: the iframe's
+ * words as HTML, and the JSON-LD) and renders inside a Shadow DOM. The script
+ * also sizes Rehabinfo iframes on the page to their content (the
+ * "rehabinfo:height" message, docs/widgets.md). Defines only window.Rehabinfo. */
 (function () {
   "use strict";
   var ns = (window.Rehabinfo = window.Rehabinfo || {});
@@ -13,6 +16,9 @@
   var script = document.currentScript;
   var base = script ? new URL(script.src, location.href).origin : location.origin;
   var CSS = "/*CSS*/";
+  var HEIGHT_MESSAGE = "rehabinfo:height";
+  var MEASURE_MESSAGE = "rehabinfo:measure";
+  var MAX_HEIGHT = 20000;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -21,25 +27,8 @@
     return node;
   }
 
-  function link(href, text) {
-    var a = el("a", "", text);
-    a.href = href;
-    a.target = "_blank";
-    a.rel = "noopener";
-    return a;
-  }
-
-  function getJSON(url, key, accept) {
-    var headers = { Accept: accept || "application/json" };
-    if (key) headers["X-Api-Key"] = key;
-    return fetch(url, { headers: headers }).then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.json();
-    });
-  }
-
   function addJsonLd(host, data) {
-    if (host.rehabinfoJsonLd) return;
+    if (host.rehabinfoJsonLd || !data) return;
     var tag = el("script");
     tag.type = "application/ld+json";
     tag.setAttribute("data-rehabinfo", host.getAttribute("data-rehabinfo-faqs"));
@@ -48,14 +37,36 @@
     host.rehabinfoJsonLd = tag;
   }
 
+  // The same words as the iframe's refusal page (api/templates/embed/error.html).
+  function refuse(box, readerUrl, reason) {
+    box.textContent = "";
+    var p = el("p");
+    var a = el("a", "", "Read these questions and answers on Rehabinfo");
+    a.href = readerUrl;
+    a.target = "_blank";
+    a.rel = "noopener";
+    p.appendChild(a);
+    box.appendChild(p);
+    box.appendChild(el("p", "meta refusal", "For the site owner: " + reason));
+  }
+
+  function load(url) {
+    // No custom header, so a keyed widget needs no CORS preflight either.
+    return fetch(url, { credentials: "omit" }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) throw { detail: body.detail || "HTTP " + response.status };
+        return body;
+      });
+    });
+  }
+
   function render(host) {
     if (host.shadowRoot || host.rehabinfoRoot) return;
-    var slug = host.getAttribute("data-rehabinfo-faqs");
+    var slug = host.getAttribute("data-rehabinfo-faqs") || "";
     var kind = host.getAttribute("data-rehabinfo-kind") === "comparison" ? "comparison" : "topic";
     var key = host.getAttribute("data-rehabinfo-key");
     var theme = host.getAttribute("data-rehabinfo-theme") || "light";
     var path = kind + "s/" + encodeURIComponent(slug) + "/";
-    var human = base + "/embed/v1/" + path + "faqs/";
     var root = (host.rehabinfoRoot = host.attachShadow({ mode: "open" }));
     var style = el("style");
     style.textContent = CSS;
@@ -64,53 +75,17 @@
     root.appendChild(style);
     root.appendChild(box);
 
-    Promise.all([
-      getJSON(base + "/api/v1/" + path, key),
-      getJSON(base + "/api/v1/faqs/?limit=100&" + kind + "=" + encodeURIComponent(slug), key),
-      getJSON(base + "/api/v1/resources/?region=US&kind=helpline&limit=1", key).catch(function () {
-        return { results: [] };
-      }),
-    ])
-      .then(function (answers) {
-        var page = answers[0];
-        box.appendChild(el("h2", "", page.title + ": frequently asked questions"));
-        answers[1].results.forEach(function (faq) {
-          var details = el("details");
-          details.appendChild(el("summary", "", faq.question));
-          var answer = el("div", "answer");
-          answer.innerHTML = faq.answer.html; // Sanitised by the API (allow-list).
-          details.appendChild(answer);
-          box.appendChild(details);
-        });
-        var review = page.review || {};
-        if (review.last_reviewed_on) {
-          var by = review.reviewed_by ? " by " + review.reviewed_by.name : "";
-          box.appendChild(el("p", "meta", "Last reviewed " + review.last_reviewed_on + by + "."));
-        }
-        var footer = el("footer");
-        answers[2].results.forEach(function (line) {
-          var p = el("p", "", "Need help now? " + line.name + ": ");
-          p.appendChild(link("tel:" + line.phone, line.phone));
-          footer.appendChild(p);
-        });
-        var credit = el("p");
-        credit.appendChild(link(page.canonical_url, "Medically reviewed information from Rehabinfo"));
-        footer.appendChild(credit);
-        box.appendChild(footer);
-        box.removeAttribute("aria-busy");
-        // Structured data is a bonus: the list stays if it cannot be had.
-        return getJSON(base + "/api/v1/" + path + "faqpage/", key, "application/ld+json")
-          .then(function (data) {
-            addJsonLd(host, data);
-          })
-          .catch(function () {});
+    load(base + "/api/v1/" + path + "widget/" + (key ? "?key=" + encodeURIComponent(key) : ""))
+      .then(function (widget) {
+        box.innerHTML = widget.html; // Rendered and sanitised by Rehabinfo.
+        addJsonLd(host, widget.jsonld);
       })
-      .catch(function () {
-        box.textContent = "";
+      .catch(function (problem) {
+        var reason = problem && problem.detail;
+        refuse(box, base + "/" + path, reason || "Rehabinfo could not be reached.");
+      })
+      .then(function () {
         box.removeAttribute("aria-busy");
-        var p = el("p");
-        p.appendChild(link(human, "Read the frequently asked questions on Rehabinfo"));
-        box.appendChild(p);
       });
   }
 
@@ -119,7 +94,31 @@
     for (var i = 0; i < hosts.length; i++) render(hosts[i]);
   }
 
-  ns.faqs = { version: "1", scan: scan };
+  // Rehabinfo iframes on this page report their height; fit each to it.
+  function resize(event) {
+    var data = event.data;
+    if (event.origin !== base || !data || data.type !== HEIGHT_MESSAGE) return;
+    var height = Number(data.height);
+    if (!(height > 0 && height <= MAX_HEIGHT)) return;
+    var frames = document.getElementsByTagName("iframe");
+    for (var i = 0; i < frames.length; i++) {
+      if (frames[i].contentWindow === event.source) frames[i].style.height = Math.ceil(height) + "px";
+    }
+  }
+
+  // Iframes that loaded before this script measure themselves again.
+  function measureFrames() {
+    var frames = document.getElementsByTagName("iframe");
+    for (var i = 0; i < frames.length; i++) {
+      if (frames[i].contentWindow && frames[i].src.indexOf(base + "/embed/") === 0) {
+        frames[i].contentWindow.postMessage({ type: MEASURE_MESSAGE }, "*");
+      }
+    }
+  }
+
+  ns.faqs = { version: "2", scan: scan };
+  window.addEventListener("message", resize);
+  measureFrames();
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", scan);
   } else {

@@ -197,6 +197,24 @@ async function jsonLd(): Promise<void> {
   show(comparisonFaqs.name, first === undefined ? null : first.acceptedAnswer.text);
 }
 
+async function widgets(): Promise<void> {
+  // What the script widget fetches: one response with everything it shows.
+  const topicWidget = body(
+    await api.GET("/api/v1/topics/{slug}/widget/", { params: { path: { slug: TOPIC } } }),
+    "topic widget",
+  );
+  check(topicWidget.html.includes("<details>"), "the widget lists questions");
+  show("Widget", topicWidget.title, topicWidget.reader_url, topicWidget.html.length, "bytes");
+  show("  JSON-LD", topicWidget.jsonld["@type"], topicWidget.jsonld.mainEntity.length, "questions");
+  const comparisonWidget = body(
+    await api.GET("/api/v1/comparisons/{slug}/widget/", {
+      params: { path: { slug: COMPARISON } },
+    }),
+    "comparison widget",
+  );
+  show("Widget", comparisonWidget.title, comparisonWidget.jsonld.name);
+}
+
 async function comparisonPage(): Promise<void> {
   const list = body(
     await api.GET("/api/v1/comparisons/", { params: { query: { topic: TOPIC } } }),
@@ -364,6 +382,7 @@ await topicsPageByPage();
 const etag = await topicPage();
 await revalidate(etag);
 await jsonLd();
+await widgets();
 await comparisonPage();
 await decisionHelper();
 await faqsAndResources();
