@@ -86,3 +86,10 @@ def test_editor_sees_the_revisions_they_hold(editor, work, published_topic):
 
     assert "Your open revisions" in page
     assert "Heroin rehab</a> (revision)" in page
+
+
+def test_queue_counts_are_pluralised(medical_reviewer, work):
+    page = home(medical_reviewer)
+
+    assert "1 topic</a>" in page
+    assert "1 topics" not in page

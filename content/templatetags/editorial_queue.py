@@ -28,7 +28,9 @@ def entries(user, may, items_of, query: str, when=None) -> list[dict]:
             opts = model._meta
             found.append(
                 {
-                    "kind": opts.verbose_name_plural,
+                    "kind": opts.verbose_name
+                    if count == 1
+                    else opts.verbose_name_plural,
                     "count": count,
                     "url": reverse(
                         f"admin:{opts.app_label}_{opts.model_name}_changelist"
