@@ -338,7 +338,8 @@ LOGGING = {
     },
     "handlers": {
         "console": {
-            "class": "logging.StreamHandler",
+            # Lines are written by a thread of their own (rehabinfo/logs.py).
+            "class": "rehabinfo.logs.BackgroundStreamHandler",
             "formatter": LOG_FORMAT,
             "filters": ["redact_keys"],
         },
