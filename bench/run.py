@@ -1,8 +1,9 @@
 """`make bench`: the production profile under load, every endpoint in one run.
 
 Creates its own PostgreSQL database (dropped and recreated every run) and
-uses its own Redis database (flushed), generates the corpus, starts gunicorn
-twice in the production profile (DEBUG off, PostgreSQL, Redis), loads each
+uses its own Redis database (flushed), generates the corpus, starts the
+product's server twice in the production profile (DEBUG off, PostgreSQL,
+Redis) and the bare floor once, loads each
 endpoint with wrk on loopback and prints one table with each endpoint's
 requests per second as a ratio to the floor, then the targets of issue 7, met
 or not.
@@ -532,6 +533,8 @@ def machine_facts(args) -> list[tuple[str, str]]:
         overrides = os.environ.get("GUNICORN_CMD_ARGS", "")
         if match := re.search(r"(?:-k|--worker-class)[ =](\S+)", overrides):
             worker_class = match.group(1)
+        if match := re.search(r"--threads[ =](\d+)", overrides):
+            threads = match.group(1)
         server = f"{version.stdout.strip()} (gunicorn.conf.py, {worker_class})"
     return [
         ("CPU", f"{os.cpu_count()} × {cpu}"),
