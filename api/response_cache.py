@@ -23,11 +23,11 @@ widget pages): partner keys are checked, counted and throttled per partner by
 the views, and a keyed widget page is framed only by its partner's sites.
 
 Entries are keyed by what the response depends on, as the views read it, so
-that neither spelling nor junk makes new ones: the query's parameters with
-the last value of each (what the views use), sorted; and instead of the
-``Accept`` header, which representation it selects (``representation``). A
-request whose ``Accept`` could select a representation no key describes
-bypasses the cache.
+that neither spelling nor junk makes new ones: the query's parameters,
+decoded and sorted; and instead of the ``Accept`` header, which
+representation it selects (``representation``). A request that repeats a
+parameter, or whose ``Accept`` could select a representation no key
+describes, bypasses the cache.
 
 A hit runs only the middleware above this one, which sets every security
 header (``X-Frame-Options`` included, from the flag the view set on the
@@ -128,13 +128,17 @@ def representation(accept: str) -> str | None:
 def entry_key(request) -> str | None:
     """Bounded key: a hash of everything the response depends on but content.
 
-    ``None`` when the request is not to be cached (see ``representation``).
+    ``None`` when the request is not to be cached: a repeated parameter (the
+    views read its last value, but pagination links repeat every value, so
+    the body depends on all of them), or see ``representation``.
     """
     accepted = representation(request.headers.get("Accept", ""))
     if accepted is None:
         return None
-    # The views read the last value of a repeated parameter (QueryDict).
-    query = urlencode(sorted((name, request.GET[name]) for name in request.GET))
+    if any(len(values) > 1 for _, values in request.GET.lists()):
+        return None
+    # Pagination links are built the same way: decoded, sorted, encoded once.
+    query = urlencode(sorted(request.GET.items()))
     parts = "\n".join(
         [request.get_host(), request.scheme, request.path, query, accepted]
     )
