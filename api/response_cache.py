@@ -22,6 +22,17 @@ Only keyless GET/HEAD requests are served from the cache (the API and the
 widget pages): partner keys are checked, counted and throttled per partner by
 the views, and a keyed widget page is framed only by its partner's sites.
 
+Entries are keyed by what the response depends on, as the views read it, so
+that neither spelling nor junk makes new ones: the query's parameters,
+decoded and sorted; and instead of the ``Accept`` header, which
+representation it selects (``representation``). A request that repeats a
+parameter, or whose ``Accept`` could select a representation no key
+describes, bypasses the cache.
+
+A hit runs only the middleware above this one, which sets every security
+header (``X-Frame-Options`` included, from the flag the view set on the
+miss): no session, authentication, messages, CSRF or history work.
+
 While the database is unreachable, entries made under the current version
 are still served; when the cache has lost the version too, the last version
 this process saw stands in for it (``last_known_version``). Any other
@@ -29,14 +40,20 @@ request is answered 503 at once, without a second attempt to connect.
 """
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
-from django.utils.http import parse_http_date_safe
+from rest_framework.utils.mediatypes import (
+    _MediaType,
+    media_type_matches,
+    order_by_precedence,
+)
 
+from api.caching import last_modified_header, last_modified_validator
 from api.problems import database_unavailable, error_response
 from api.throttling import rate_limit_retry_after
 from content.models import ContentVersion
@@ -47,7 +64,7 @@ from content.models.changes import (
 )
 from rehabinfo.outages import DATABASE_OUTAGES
 
-ENTRY_PREFIX = "response:v2:"
+ENTRY_PREFIX = "response:v3:"
 CACHED_PATH_PREFIXES = ("/api/v1/", "/embed/v1/")
 # Documentation and the widget script do not depend on content.
 UNCACHED_PATH_PREFIXES = (
@@ -59,28 +76,73 @@ UNCACHED_PATH_PREFIXES = (
     "/embed/v1/faqs.js",
 )
 # Response headers that belong to the representation and are replayed on a
-# hit (widget pages carry their own Content-Security-Policy).
+# hit (widget pages carry their own Content-Security-Policy and
+# X-Frame-Options policy). Last-Modified is recomputed from the validator.
 REPLAYED_HEADERS = (
     "Content-Type",
+    "Allow",
     "ETag",
-    "Last-Modified",
     "Cache-Control",
     "Vary",
     "Content-Security-Policy",
+    "X-Frame-Options",
 )
+# Every media type a cached response can have (the browsable API's HTML in
+# DEBUG; widget pages ignore Accept).
+REPRESENTATIONS = ("application/json", "application/ld+json", "text/html")
+MAX_ACCEPT_RANGES = 20
 
 
-def entry_key(request) -> str:
-    """Bounded key: a hash of everything the response depends on but content."""
+def representation(accept: str) -> str | None:
+    """What of ``Accept`` decides the representation, in a bounded form.
+
+    DRF's negotiation (``DefaultContentNegotiation``) takes the media ranges
+    by precedence and picks the first renderer a range group matches; q
+    values play no part. So the key keeps, group by group, which of
+    ``REPRESENTATIONS`` it newly matches: every Accept header comes down to
+    one of a few dozen such keys, and two headers with the same key select
+    the same renderer on every view. ``None`` when the header cannot be
+    keyed: a matching range with parameters (``indent=4`` changes the JSON)
+    or too many ranges.
+    """
+    ranges = [part.strip() for part in (accept or "*/*").split(",") if part.strip()]
+    if len(ranges) > MAX_ACCEPT_RANGES:
+        return None
+    matched: set[str] = set()
+    groups = []
+    for group in order_by_precedence(ranges):
+        new = set()
+        for media_range in group:
+            matching = {
+                known
+                for known in REPRESENTATIONS
+                if media_type_matches(known, media_range)
+            }
+            if matching and set(_MediaType(media_range).params) - {"q"}:
+                return None
+            new |= matching - matched
+        if new:
+            groups.append(",".join(sorted(new)))
+            matched |= new
+    return ";".join(groups)
+
+
+def entry_key(request) -> str | None:
+    """Bounded key: a hash of everything the response depends on but content.
+
+    ``None`` when the request is not to be cached: a repeated parameter (the
+    views read its last value, but pagination links repeat every value, so
+    the body depends on all of them), or see ``representation``.
+    """
+    accepted = representation(request.headers.get("Accept", ""))
+    if accepted is None:
+        return None
+    if any(len(values) > 1 for _, values in request.GET.lists()):
+        return None
+    # Pagination links are built the same way: decoded, sorted, encoded once.
+    query = urlencode(sorted(request.GET.items()))
     parts = "\n".join(
-        [
-            request.get_host(),
-            request.scheme,
-            request.path,
-            "&".join(sorted(request.META.get("QUERY_STRING", "").split("&"))),
-            # The negotiated representation depends on Accept alone.
-            request.headers.get("Accept", ""),
-        ]
+        [request.get_host(), request.scheme, request.path, query, accepted]
     )
     return ENTRY_PREFIX + hashlib.sha256(parts.encode()).hexdigest()
 
@@ -102,9 +164,13 @@ def is_conditional(request) -> bool:
     )
 
 
-def replay(request, meta: dict, key: str, body: bytes | None = None):
+def replay(request, meta: dict, key: str, now, body: bytes | None = None):
     """A 304 from the stored validators alone, or the stored body."""
-    headers = meta["headers"]
+    headers = dict(meta["headers"])
+    if meta["last_modified"] is not None:
+        headers["Last-Modified"] = last_modified_header(
+            meta["last_modified"], now.timestamp()
+        )
     validator = HttpResponse(status=200)
     for name, value in headers.items():
         validator.headers[name] = value
@@ -123,6 +189,11 @@ def replay(request, meta: dict, key: str, body: bytes | None = None):
     response = HttpResponse(body, status=200)
     for name, value in headers.items():
         response.headers[name] = value
+    # XFrameOptionsMiddleware, above this one, reads the view's choice here.
+    response.xframe_options_exempt = meta.get("xframe_options_exempt", False)
+    # As CommonMiddleware sets it on a miss: without it, the server would
+    # send the body chunked.
+    response.headers["Content-Length"] = str(len(body))
     response.headers["X-Cache"] = "hit"
     return response
 
@@ -147,6 +218,8 @@ class ResponseCacheMiddleware:
         if not settings.RESPONSE_CACHE_ENABLED or not is_cacheable_request(request):
             return self.get_response(request)
         key = entry_key(request)
+        if key is None:
+            return self.get_response(request)
         keys = [VERSION_CACHE_KEY, key]
         if not is_conditional(request):
             keys.append(key + ":body")
@@ -167,7 +240,7 @@ class ResponseCacheMiddleware:
             refused = throttled(request)
             if refused is not None:
                 return refused
-            cached = replay(request, meta, key, found.get(key + ":body"))
+            cached = replay(request, meta, key, now, found.get(key + ":body"))
             if cached is not None:
                 return cached
         if database_error is not None:
@@ -191,15 +264,15 @@ class ResponseCacheMiddleware:
             for name in REPLAYED_HEADERS
             if name in response.headers
         }
-        last_modified = response.headers.get("Last-Modified")
         meta = {
             # The version read before the view ran: an edit committed
             # meanwhile makes the entry a miss, never a stale hit.
             "version": version.changed_at,
             "headers": headers,
-            "last_modified": parse_http_date_safe(last_modified)
-            if last_modified
+            "last_modified": last_modified_validator(version.changed_at)
+            if "Last-Modified" in response.headers
             else None,
+            "xframe_options_exempt": getattr(response, "xframe_options_exempt", False),
         }
         # Body first: a reader never finds validators without their body.
         cache.set_many(

@@ -1,13 +1,21 @@
 """`make bench`: the production profile under load, every endpoint in one run.
 
 Creates its own PostgreSQL database (dropped and recreated every run) and
-uses its own Redis database (flushed), generates the corpus, starts gunicorn
-twice in the production profile (DEBUG off, PostgreSQL, Redis), loads each
+uses its own Redis database (flushed), generates the corpus, starts the
+product's server twice in the production profile (DEBUG off, PostgreSQL,
+Redis) and the bare floor once, loads each
 endpoint with wrk on loopback and prints one table with each endpoint's
-requests per second as a ratio to the floor (a constant JSON view through the
-same middleware), then the targets of issue 7, met or not.
+requests per second as a ratio to the floor, then the targets of issue 7, met
+or not.
+
+The floor is a bare Django view (``bench.bare``: its own settings, no
+middleware, a constant 12-byte JSON body) served by a third server started
+exactly like the product's (same server, workers and threads). The product's
+own constant view, through its whole middleware stack, is a row of its own:
+the distance between the two is what the stack costs.
 
 - ``cached`` server: the production configuration, response cache on.
+- ``bare`` server: the floor, ``bench.bare.wsgi``.
 - ``uncached`` server: the same with ``RESPONSE_CACHE_ENABLED=0``, for the
   "cold" rows: every request runs the view, its SQL and its serializers, as
   a cache miss does (a real miss also looks the key up and stores the
@@ -15,7 +23,7 @@ same middleware), then the targets of issue 7, met or not.
   millisecond). Topic detail cold and the plain-DRF baseline ask for every
   topic of the corpus in turn, in the same order.
 
-Rows compared by a target (floor, warm and 304; cold and baseline) take
+Rows compared by a target (floors, warm and 304; cold and baseline) take
 turns loading the servers, A B C C B A for half the time each, so that drift
 during the run weighs on them alike.
 
@@ -26,6 +34,7 @@ answered anything but the expected status; the targets are reported, not
 asserted.
 
     python -m bench.run --topics 10000 --seconds 10 --connections 16
+    python -m bench.run --server granian   # the same rows under granian
 """
 
 import argparse
@@ -53,9 +62,13 @@ import redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LUA_DIR = Path(__file__).resolve().parent
-DATABASE_NAME = "rehabinfo_bench"
 HOST = "127.0.0.1"
-PORTS = {"cached": 8701, "uncached": 8702}
+PORTS = {"cached": 8701, "uncached": 8702, "bare": 8703}
+WSGI_APPS = {
+    "cached": "rehabinfo.wsgi",
+    "uncached": "rehabinfo.wsgi",
+    "bare": "bench.bare.wsgi",
+}
 SMALL_CORPUS = 200
 WARM_TOPIC = "generated-topic-00005"  # a narrow topic, the size of a seed topic
 COMPARISON = "generated-comparison-00002"
@@ -67,13 +80,17 @@ ASSESSMENT_ANSWERS = {
         "are-you-motivated-to-recover": "unsure",
     }
 }
-FLOOR = "floor: constant JSON view"
+FLOOR = "floor: bare Django view, no middleware"
+STACK_FLOOR = "constant JSON view through the product's stack"
 WARM_DETAIL = "topic detail, warm (cache hit)"
 NOT_MODIFIED = "topic detail, 304 (If-None-Match)"
 COLD_DETAIL = "topic detail, cold (cache miss)"
 BASELINE = "topic detail, plain DRF baseline"
 # Rows whose ratios are targets, measured in turn (see measure_together).
-COMPARED_TOGETHER = [(FLOOR, WARM_DETAIL, NOT_MODIFIED), (COLD_DETAIL, BASELINE)]
+COMPARED_TOGETHER = [
+    (FLOOR, STACK_FLOOR, WARM_DETAIL, NOT_MODIFIED),
+    (COLD_DETAIL, BASELINE),
+]
 # Topics of different shapes: a broad one with children and a comparison,
 # a narrow one, one more.
 QUERY_SHAPE_TOPICS = [
@@ -145,6 +162,19 @@ def parse_args(argv=None):
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
         help="A Redis database of the bench's own: it is flushed.",
     )
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("BENCH_DATABASE", "rehabinfo_bench"),
+        help="The bench's own PostgreSQL database: dropped and recreated.",
+    )
+    parser.add_argument(
+        "--server",
+        choices=["gunicorn", "granian"],
+        default=os.environ.get("BENCH_SERVER", "gunicorn"),
+        help="gunicorn as gunicorn.conf.py configures it (GUNICORN_CMD_ARGS "
+        "overrides any setting, e.g. --worker-class sync), or granian with "
+        "the same number of workers and threads.",
+    )
     args = parser.parse_args(argv)
     if args.topics < SMALL_CORPUS:
         parser.error(f"--topics must be at least {SMALL_CORPUS}.")
@@ -155,15 +185,15 @@ def database_url(maintenance_url: str, name: str) -> str:
     return re.sub(r"/[^/?]*(\?|$)", f"/{name}\\1", maintenance_url.rstrip("/"), count=1)
 
 
-def recreate_database(maintenance_url: str) -> None:
+def recreate_database(maintenance_url: str, name: str) -> None:
     with psycopg.connect(maintenance_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def drop_database(maintenance_url: str) -> None:
+def drop_database(maintenance_url: str, name: str) -> None:
     with psycopg.connect(maintenance_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def production_environment(args) -> dict[str, str]:
@@ -174,7 +204,7 @@ def production_environment(args) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": f"{HOST},localhost",
         # Plain HTTP on loopback: no TLS proxy in front.
         "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": database_url(args.postgres, DATABASE_NAME),
+        "DATABASE_URL": database_url(args.postgres, args.database),
         "REDIS_URL": args.redis,
         # Far above what the load reaches, so nothing is refused; every
         # request is still counted (one Redis INCR), as in production.
@@ -184,28 +214,35 @@ def production_environment(args) -> dict[str, str]:
     }
 
 
-class Servers:
-    """The two gunicorn instances, stopped (process group and all) on exit."""
+def server_command(server: str, app: str, port: int) -> list[str]:
+    """The command serving ``app`` on ``port``, as the production profile does."""
+    scripts = Path(sys.executable).parent
+    if server == "granian":
+        # gunicorn.conf.py's workers and threads, under granian's names.
+        return [
+            str(scripts / "granian"),
+            *("--interface", "wsgi", "--host", HOST, "--port", str(port)),
+            *("--workers", os.environ.get("GUNICORN_WORKERS", default_workers())),
+            *("--blocking-threads", os.environ.get("GUNICORN_THREADS", "4")),
+            "--no-access-log",
+            f"{app}:application",
+        ]
+    return [str(scripts / "gunicorn"), "--config", "gunicorn.conf.py", app]
 
-    def __init__(self, environment: dict[str, str], log_dir: Path):
+
+def default_workers() -> str:
+    return str(os.cpu_count() * 2 + 1)
+
+
+class Servers:
+    """The product's two servers and the bare floor, stopped (process group and
+    all) on exit."""
+
+    def __init__(self, environment: dict[str, str], log_dir: Path, server: str):
         self.environment = environment
         self.log_dir = log_dir
+        self.server = server
         self.processes: dict[str, subprocess.Popen] = {}
-
-    def command(self, port: int) -> list[str]:
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        if (BASE_DIR / "gunicorn.conf.py").exists():
-            return [gunicorn, "--config", "gunicorn.conf.py", "rehabinfo.wsgi"]
-        # The production profile's settings, until gunicorn.conf.py exists.
-        workers = os.environ.get("GUNICORN_WORKERS", str(os.cpu_count() * 2 + 1))
-        return [
-            gunicorn,
-            *("--bind", f"{HOST}:{port}"),
-            *("--workers", workers),
-            *("--threads", os.environ.get("GUNICORN_THREADS", "4")),
-            *("--worker-class", "gthread", "--keep-alive", "5"),
-            "rehabinfo.wsgi",
-        ]
 
     def start(self) -> None:
         for name, port in PORTS.items():
@@ -215,9 +252,11 @@ class Servers:
                 "GUNICORN_BIND": f"{HOST}:{port}",
                 "RESPONSE_CACHE_ENABLED": "1" if name == "cached" else "0",
             }
-            log = open(self.log_dir / f"gunicorn-{name}.log", "wb")  # noqa: SIM115
+            if name == "bare":
+                environment["DJANGO_SETTINGS_MODULE"] = "bench.bare.settings"
+            log = open(self.log_dir / f"{self.server}-{name}.log", "wb")  # noqa: SIM115
             self.processes[name] = subprocess.Popen(
-                self.command(port),
+                server_command(self.server, WSGI_APPS[name], port),
                 cwd=BASE_DIR,
                 env=environment,
                 stdout=log,
@@ -231,7 +270,7 @@ class Servers:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.processes[name].poll() is not None:
-                raise RuntimeError(f"gunicorn ({name}) exited; see its log.")
+                raise RuntimeError(f"{self.server} ({name}) exited; see its log.")
             try:
                 with urllib.request.urlopen(
                     f"http://{HOST}:{port}/readyz", timeout=2
@@ -241,7 +280,7 @@ class Servers:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             time.sleep(0.2)
-        raise RuntimeError(f"gunicorn ({name}) was not ready within {timeout}s.")
+        raise RuntimeError(f"{self.server} ({name}) was not ready within {timeout}s.")
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -400,6 +439,19 @@ def measure_in_process(row: Row) -> None:
     row.size = len(response.content)
 
 
+def measure_bare(row: Row) -> None:
+    """Status and body size of the bare floor, over HTTP: it is another project."""
+    url = f"http://{HOST}:{PORTS[row.server]}{row.path}"
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=10) as response:
+        row.size = len(response.read())
+        status = response.status
+    row.seconds_alone = time.perf_counter() - started
+    row.queries = 0  # it has no database
+    if status != row.expected_status:
+        raise RuntimeError(f"{row.name}: {row.path} answered {status}.")
+
+
 def cold_queries(path: str, host_port: int) -> int:
     from django.db import connection
     from django.test import Client, override_settings
@@ -467,14 +519,23 @@ def machine_facts(args) -> list[tuple[str, str]]:
         postgres = cursor.fetchone()[0]
     redis_version = redis.Redis.from_url(args.redis).info()["redis_version"]
     wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
-    gunicorn = subprocess.run(
-        [str(Path(sys.executable).with_name("gunicorn")), "--version"],
+    version = subprocess.run(
+        [str(Path(sys.executable).with_name(args.server)), "--version"],
         capture_output=True,
         text=True,
     )
-    config = "gunicorn.conf.py" if (BASE_DIR / "gunicorn.conf.py").exists() else "args"
-    workers = os.environ.get("GUNICORN_WORKERS", f"{os.cpu_count() * 2 + 1}")
+    workers = os.environ.get("GUNICORN_WORKERS", default_workers())
     threads = os.environ.get("GUNICORN_THREADS", "4")
+    if args.server == "granian":
+        server = f"{version.stdout.strip()} (WSGI)"
+    else:
+        worker_class = "gthread"
+        overrides = os.environ.get("GUNICORN_CMD_ARGS", "")
+        if match := re.search(r"(?:-k|--worker-class)[ =](\S+)", overrides):
+            worker_class = match.group(1)
+        if match := re.search(r"--threads[ =](\d+)", overrides):
+            threads = match.group(1)
+        server = f"{version.stdout.strip()} (gunicorn.conf.py, {worker_class})"
     return [
         ("CPU", f"{os.cpu_count()} × {cpu}"),
         ("RAM", f"{memory_kb / 1024 / 1024:.1f} GiB"),
@@ -484,9 +545,9 @@ def machine_facts(args) -> list[tuple[str, str]]:
         ("Redis", redis_version),
         ("wrk", (wrk.stdout or wrk.stderr).split("Copyright")[0].strip()),
         (
-            "gunicorn",
-            f"{gunicorn.stdout.strip()} ({config}): {workers} workers × "
-            f"{threads} threads (gthread), per server",
+            "Server",
+            f"{server}: {workers} workers × {threads} threads, per server "
+            "(product cached, product uncached, bare floor)",
         ),
         (
             "Load",
@@ -503,7 +564,8 @@ def build_rows(args, slugs: list[str]) -> list[Row]:
     search = f"/api/v1/search/?q={SEARCH_QUERY}"
     faqpage = f"/api/v1/topics/{WARM_TOPIC}/faqpage/"
     return [
-        Row(FLOOR, "cached", "/bench/floor/", warm=True),
+        Row(FLOOR, "bare", "/bench/floor/"),
+        Row(STACK_FLOOR, "cached", "/bench/floor/", warm=True),
         Row(WARM_DETAIL, "cached", topic, warm=True),
         Row(
             NOT_MODIFIED,
@@ -558,6 +620,9 @@ def build_rows(args, slugs: list[str]) -> list[Row]:
 
 def prepare(row: Row) -> None:
     progress(f"  {row.name} …")
+    if row.server == "bare":
+        measure_bare(row)
+        return
     measure_in_process(row)
     if row.warm and row.method == "GET" and row.server == "cached":
         if row.path.startswith("/api/"):
@@ -665,8 +730,8 @@ def format_targets(rows: dict[str, Row], small_list: Row, shapes: dict) -> str:
     lines = [
         "| Target | Measured | |",
         "|---|---|---|",
-        f"| warm detail ≥ 0.8 × floor | {warm:.2f} × | {verdict(warm >= 0.8)} |",
-        f"| 304 ≥ 0.9 × floor | {not_modified:.2f} × | "
+        f"| warm detail ≥ 0.8 × bare floor | {warm:.2f} × | {verdict(warm >= 0.8)} |",
+        f"| 304 ≥ 0.9 × bare floor | {not_modified:.2f} × | "
         f"{verdict(not_modified >= 0.9)} |",
         f"| cold detail ≥ 2 × plain DRF | {cold:,.0f} vs {baseline:,.0f} req/s = "
         f"{cold / baseline:.2f} × | "
@@ -697,8 +762,8 @@ def main(argv=None) -> int:
 
     import django
 
-    progress(f"Creating database {DATABASE_NAME} …")
-    recreate_database(args.postgres)
+    progress(f"Creating database {args.database} …")
+    recreate_database(args.postgres, args.database)
     django.setup()
     # The access log of in-process requests would drown the progress lines.
     logging.disable(logging.INFO)
@@ -706,13 +771,15 @@ def main(argv=None) -> int:
     from django.db import connections
 
     redis.Redis.from_url(args.redis).flushdb()
-    servers = Servers(environment, Path(tempfile.mkdtemp(prefix="rehabinfo-bench-")))
+    servers = Servers(
+        environment, Path(tempfile.mkdtemp(prefix="rehabinfo-bench-")), args.server
+    )
     work_dir = servers.log_dir
     try:
         call_command("migrate", verbosity=0)
         progress(f"Generating {SMALL_CORPUS} topics …")
         generate_corpus(SMALL_CORPUS)
-        progress(f"Starting gunicorn (logs in {work_dir}) …")
+        progress(f"Starting {args.server} (logs in {work_dir}) …")
         servers.start()
         small_list = Row(
             f"topics list of 20, cold, {SMALL_CORPUS} topics",
@@ -741,13 +808,14 @@ def main(argv=None) -> int:
                 for slug in QUERY_SHAPE_TOPICS
             }
         }
-        all_rows = [*rows[:5], small_list, *rows[5:]]
+        # The small list sits after the cold detail and its baseline.
+        all_rows = [*rows[:6], small_list, *rows[6:]]
         floor = rows[0]
         facts = machine_facts(args)
     finally:
         servers.stop()
         connections.close_all()
-        drop_database(args.postgres)
+        drop_database(args.postgres, args.database)
         redis.Redis.from_url(args.redis).flushdb()
 
     report()

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "api.middleware.RequestLogMiddleware",
     "api.middleware.HeadBodyRemovalMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Above the response cache, so that hits carry it as misses do.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "api.middleware.RequestSizeLimitMiddleware",
@@ -116,7 +118,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Admin dates and times in the editor's own time zone (stored in UTC).
     "rehabinfo.timezones.EditorTimeZoneMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which admin user made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into its 429 response.
@@ -339,7 +340,8 @@ LOGGING = {
     },
     "handlers": {
         "console": {
-            "class": "logging.StreamHandler",
+            # Lines are written by a thread of their own (rehabinfo/logs.py).
+            "class": "rehabinfo.logs.BackgroundStreamHandler",
             "formatter": LOG_FORMAT,
             "filters": ["redact_keys"],
         },

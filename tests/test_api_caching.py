@@ -68,7 +68,14 @@ def test_no_cache_request_still_revalidates_to_304(client, published_topic):
     assert response.status_code == 304
 
 
-def test_if_modified_since_answers_304_when_nothing_changed(client, published_topic):
+SECOND = datetime.timedelta(seconds=1)
+MOMENT = datetime.timedelta(milliseconds=200)
+
+
+def test_if_modified_since_answers_304_when_nothing_changed(
+    clock, client, published_topic
+):
+    clock.shift(2 * SECOND)  # past the second of the last change
     last_modified = client.get(TOPIC_URL)["Last-Modified"]
 
     response = client.get(TOPIC_URL, HTTP_IF_MODIFIED_SINCE=last_modified)
@@ -85,6 +92,58 @@ def test_if_modified_since_answers_200_after_an_edit(clock, client, published_to
     response = client.get(TOPIC_URL, HTTP_IF_MODIFIED_SINCE=last_modified)
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("cache_enabled", [True, False], ids=["cached", "uncached"])
+def test_if_modified_since_answers_200_after_an_edit_in_the_same_second(
+    clock, client, published_topic, settings, cache_enabled
+):
+    settings.RESPONSE_CACHE_ENABLED = cache_enabled
+    clock.move_to(FROZEN_NOW + MOMENT)
+    published_topic.save()
+    clock.shift(MOMENT)
+    last_modified = client.get(TOPIC_URL)["Last-Modified"]
+    clock.shift(MOMENT)
+    published_topic.title = "Heroin rehab explained"
+    published_topic.save()
+    clock.shift(MOMENT)
+
+    response = client.get(TOPIC_URL, HTTP_IF_MODIFIED_SINCE=last_modified)
+
+    assert response.status_code == 200
+    assert response.json()["title"] == "Heroin rehab explained"
+
+
+def test_last_modified_is_the_end_of_the_second_of_the_change_once_it_is_over(
+    clock, client, published_topic
+):
+    clock.move_to(FROZEN_NOW + MOMENT)
+    published_topic.save()
+    during = client.get(TOPIC_URL)
+    clock.shift(2 * SECOND)
+
+    after = client.get(TOPIC_URL)
+
+    assert during["Last-Modified"] == "Mon, 23 Nov 2026 12:00:00 GMT"
+    assert after["X-Cache"] == "hit"
+    assert after["Last-Modified"] == "Mon, 23 Nov 2026 12:00:01 GMT"
+
+
+def test_if_modified_since_from_within_the_second_of_the_change_is_not_trusted(
+    clock, client, published_topic
+):
+    clock.move_to(FROZEN_NOW + MOMENT)
+    published_topic.save()
+    last_modified = client.get(TOPIC_URL)["Last-Modified"]
+    clock.shift(2 * SECOND)
+
+    refetched = client.get(TOPIC_URL, HTTP_IF_MODIFIED_SINCE=last_modified)
+    revalidated = client.get(
+        TOPIC_URL, HTTP_IF_MODIFIED_SINCE=refetched["Last-Modified"]
+    )
+
+    assert refetched.status_code == 200
+    assert revalidated.status_code == 304
 
 
 def test_stale_etag_gets_the_full_response(client, published_topic):

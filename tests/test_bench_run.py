@@ -2,7 +2,15 @@
 
 from argparse import Namespace
 
-from bench.run import Load, Row, combine, database_url, load_plan, parse_wrk
+from bench.run import (
+    Load,
+    Row,
+    combine,
+    database_url,
+    load_plan,
+    parse_wrk,
+    server_command,
+)
 
 WRK_OUTPUT = """\
 Running 10s test @ http://127.0.0.1:8701/api/v1/topics/generated-topic-00005/
@@ -69,3 +77,34 @@ def test_bench_database_url_swaps_only_the_database_name():
     url = database_url(maintenance, "rehabinfo_bench")
 
     assert url == "postgres://postgres@127.0.0.1:5432/rehabinfo_bench?sslmode=disable"
+
+
+def test_bench_bare_floor_has_no_middleware_and_a_12_byte_json_body(rf):
+    from bench.bare import settings as bare_settings
+    from bench.bare.urls import floor
+
+    response = floor(rf.get("/bench/floor/"))
+
+    assert bare_settings.MIDDLEWARE == []
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert len(response.content) == 12
+
+
+def test_bench_bare_floor_is_served_like_the_product():
+    product = server_command("gunicorn", "rehabinfo.wsgi", 8701)
+    bare = server_command("gunicorn", "bench.bare.wsgi", 8703)
+
+    assert bare[:-1] == product[:-1]  # same server, same gunicorn.conf.py
+    assert bare[-1] == "bench.bare.wsgi"
+
+
+def test_bench_granian_gets_the_product_workers_and_threads(monkeypatch):
+    monkeypatch.setenv("GUNICORN_WORKERS", "3")
+    monkeypatch.setenv("GUNICORN_THREADS", "2")
+
+    command = server_command("granian", "bench.bare.wsgi", 8703)
+
+    assert command[command.index("--workers") + 1] == "3"
+    assert command[command.index("--blocking-threads") + 1] == "2"
+    assert command[-1] == "bench.bare.wsgi:application"

@@ -1,13 +1,15 @@
 """Request ids and structured request logs, with nothing secret in them."""
 
+import io
 import json
 import logging
 import sys
+import threading
 
 import pytest
 
 from api.keys import redact_keys
-from rehabinfo.logs import JSONLogFormatter, RedactKeysFilter
+from rehabinfo.logs import BackgroundStreamHandler, JSONLogFormatter, RedactKeysFilter
 
 
 def access_records(caplog):
@@ -106,3 +108,64 @@ def test_django_log_handlers_redact_partner_keys(settings):
         assert [filters[name]["()"] for name in handler["filters"]] == [
             "rehabinfo.logs.RedactKeysFilter"
         ]
+
+
+class BlockedStream(io.StringIO):
+    """stderr whose reader has fallen behind: writes wait until released."""
+
+    def __init__(self):
+        super().__init__()
+        self.released = threading.Event()
+        self.writers: set[str] = set()
+
+    def write(self, text):
+        self.writers.add(threading.current_thread().name)
+        self.released.wait(timeout=10)  # a handler that blocks fails, not hangs
+        return super().write(text)
+
+
+def background_logger(stream) -> tuple[logging.Logger, BackgroundStreamHandler]:
+    handler = BackgroundStreamHandler(stream)
+    handler.setFormatter(JSONLogFormatter())
+    handler.addFilter(RedactKeysFilter())
+    logger = logging.getLogger("test.background")
+    logger.propagate = False
+    logger.handlers = [handler]
+    logger.setLevel(logging.INFO)
+    return logger, handler
+
+
+def test_access_line_is_written_off_the_request_thread_even_when_stderr_blocks():
+    stream = BlockedStream()
+    logger, handler = background_logger(stream)
+
+    logger.info("GET %s 200", "/api/v1/", extra={"status": 200, "duration_ms": 1.5})
+    returned_while_blocked = not stream.released.is_set()
+    stream.released.set()
+    handler.close()  # drains the queue
+
+    line = json.loads(stream.getvalue())
+    assert returned_while_blocked
+    assert threading.current_thread().name not in stream.writers
+    assert (line["message"], line["status"], line["duration_ms"]) == (
+        "GET /api/v1/ 200",
+        200,
+        1.5,
+    )
+
+
+def test_background_log_lines_keep_the_traceback_without_partner_keys():
+    stream = BlockedStream()
+    stream.released.set()
+    logger, handler = background_logger(stream)
+
+    try:
+        raise ValueError(f"bad key {KEY}")
+    except ValueError:
+        logger.exception("Refused %s", KEY)
+    handler.close()
+
+    line = json.loads(stream.getvalue())
+    assert line["message"] == "Refused [redacted]"
+    assert "ValueError: bad key [redacted]" in line["exception"]
+    assert KEY.split(".")[1] not in stream.getvalue()

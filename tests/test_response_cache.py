@@ -1,6 +1,7 @@
 """The response cache: hits cost no SQL, and no response is ever stale."""
 
 import datetime
+import json
 
 import pytest
 from django.core.cache import cache
@@ -288,3 +289,160 @@ def test_no_stale_response_when_an_item_expires(clock, client, seed_content):
 
     assert cached == fresh
     assert cached[TOPIC][0] == 404 and before[TOPIC][0] == 200
+
+
+def cache_entries() -> list[str]:
+    """The response cache's entries (locmem internals), bodies left out."""
+    return [
+        key for key in cache._cache if ENTRY_PREFIX in key and not key.endswith(":body")
+    ]
+
+
+def test_repeated_parameter_is_answered_as_the_view_reads_it_never_from_the_cache(
+    client, seed_content
+):
+    detox = client.get("/api/v1/search/?q=detox").content
+    rehab = client.get("/api/v1/search/?q=rehab").content
+
+    detox_last = client.get("/api/v1/search/?q=rehab&q=detox")
+    rehab_last = client.get("/api/v1/search/?q=detox&q=rehab")
+
+    assert detox != rehab
+    assert detox_last.status_code == rehab_last.status_code == 200
+    assert detox_last.json()["results"] == json.loads(detox)["results"]
+    assert rehab_last.json()["results"] == json.loads(rehab)["results"]
+    assert "X-Cache" not in detox_last and "X-Cache" not in rehab_last
+    assert len(cache_entries()) == 2
+
+
+def test_spellings_of_one_query_share_one_entry(client, seed_content):
+    bodies = {
+        client.get(f"/api/v1/search/?{query}").content
+        for query in ["q=rehab&limit=1", "limit=1&q=rehab", "q=reha%62&limit=1"]
+    }
+
+    assert len(bodies) == 1
+    assert len(cache_entries()) == 1
+
+
+def test_accept_values_that_select_the_same_representation_share_one_entry(
+    client, seed_content
+):
+    accepts = [f"application/json;q=0.{n}" for n in range(1, 10)]
+    accepts += ["application/json", "Application/JSON", "application/json, text/csv"]
+    for accept in accepts:
+        assert client.get(TOPIC, HTTP_ACCEPT=accept).status_code == 200
+
+    assert len(cache_entries()) == 1
+
+
+def test_accept_with_parameters_bypasses_the_cache(client, seed_content):
+    for indent in range(1, 6):
+        accept = f"application/json; indent={indent}"
+        response = client.get(TOPIC, HTTP_ACCEPT=accept)
+        assert response.status_code == 200
+        assert "X-Cache" not in response
+        assert response.content.startswith(b"{\n" + b" " * indent + b'"')
+
+    assert cache_entries() == []
+
+
+def test_unknown_parameters_never_create_entries(client, seed_content):
+    for n in range(5):
+        assert client.get(f"{TOPIC}?junk{n}=1").status_code == 400
+
+    assert cache_entries() == []
+
+
+UNCHANGING_HEADERS_OF_A_HIT = {"X-Cache", "X-Request-ID"}
+
+
+@pytest.mark.parametrize("url", [url for url in FAMILIES if "assessment" not in url])
+def test_cache_hit_carries_every_header_of_the_miss(client, seed_content, url):
+    miss = client.get(url)
+    hit = client.get(url)
+
+    assert (miss["X-Cache"], hit["X-Cache"]) == ("miss", "hit")
+    assert {
+        name: value
+        for name, value in hit.headers.items()
+        if name not in UNCHANGING_HEADERS_OF_A_HIT
+    } == {
+        name: value
+        for name, value in miss.headers.items()
+        if name not in UNCHANGING_HEADERS_OF_A_HIT
+    }
+
+
+def test_cache_hit_on_the_api_refuses_framing(client, seed_content):
+    client.get(TOPIC)
+
+    hit = client.get(TOPIC)
+
+    assert hit["X-Cache"] == "hit"
+    assert hit["X-Frame-Options"] == "DENY"
+
+
+def test_cache_hit_on_a_widget_page_may_still_be_framed(client, seed_content):
+    url = "/embed/v1/topics/heroin-rehab/faqs/"
+    client.get(url)
+
+    hit = client.get(url)
+
+    assert hit["X-Cache"] == "hit"
+    assert "X-Frame-Options" not in hit
+    assert "frame-ancestors *" in hit["Content-Security-Policy"]
+
+
+@pytest.fixture
+def stack_work(monkeypatch):
+    """Names of the session, auth, messages, CSRF and history middleware that
+    did work, request by request."""
+    import contextlib
+
+    import simple_history.middleware
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+    from django.contrib.messages.middleware import MessageMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.middleware.csrf import CsrfViewMiddleware
+
+    done = []
+
+    def recording(name, method):
+        def record(*args, **kwargs):
+            done.append(name)
+            return method(*args, **kwargs)
+
+        return record
+
+    for name, middleware in [
+        ("session", SessionMiddleware),
+        ("auth", AuthenticationMiddleware),
+        ("messages", MessageMiddleware),
+        ("csrf", CsrfViewMiddleware),
+    ]:
+        monkeypatch.setattr(
+            middleware, "process_request", recording(name, middleware.process_request)
+        )
+    history = simple_history.middleware._context_manager
+    monkeypatch.setattr(
+        simple_history.middleware,
+        "_context_manager",
+        recording("history", contextlib.contextmanager(history.__wrapped__)),
+    )
+    return done
+
+
+def test_cache_hit_and_its_304_skip_session_auth_messages_csrf_and_history(
+    client, seed_content, stack_work
+):
+    etag = client.get(TOPIC)["ETag"]
+    on_miss = sorted(stack_work)
+    stack_work.clear()
+
+    hit = client.get(TOPIC)
+    not_modified = client.get(TOPIC, HTTP_IF_NONE_MATCH=etag)
+
+    assert on_miss == ["auth", "csrf", "history", "messages", "session"]
+    assert (hit["X-Cache"], not_modified.status_code) == ("hit", 304)
+    assert stack_work == []
