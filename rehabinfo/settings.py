@@ -449,6 +449,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "faqs", "description": "Questions and answers."},
         {"name": "resources", "description": "Where to get help."},
         {"name": "search", "description": "Search across topics, comparisons, FAQs."},
+        {
+            "name": "preview",
+            "description": "Signed previews of unpublished drafts and revisions.",
+        },
     ],
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
