@@ -19,6 +19,7 @@ they read fields and relations by name only.
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -121,6 +122,7 @@ TREES = {
         ),
     ),
 }
+logger = logging.getLogger(__name__)
 # What a review carries from one row to another, with the content it approved.
 REVIEW_RECORD = (*REVIEW_FIELDS, "reviewed_hash")
 
@@ -392,11 +394,33 @@ def apply_due_revisions(now) -> int:
                 publish_at__lte=now,
             )
             for revision in due:
-                publish_revision(revision, reason="Scheduled revision published.")
+                try:
+                    publish_revision(revision, reason="Scheduled revision published.")
+                except ValidationError as refused:
+                    # Never a failed read: the revision goes back to its holder.
+                    hold_back(revision, " ".join(refused.messages))
+                    continue
                 applied += 1
         return applied
     finally:
         applying.reset(token)
+
+
+def hold_back(revision, reason: str) -> None:
+    """A scheduled revision that may not be published returns to draft, with
+    the reason in its review thread and in the log; the live item stays."""
+    from content.models import ReviewNote, ReviewNoteKind
+
+    logger.warning("Scheduled revision %s held back: %s", revision.pk, reason)
+    type(revision).objects.filter(pk=revision.pk).update(
+        status=PublicationStatus.DRAFT, publish_at=None
+    )
+    ReviewNote.objects.create(
+        item=revision,
+        kind=ReviewNoteKind.COMMENT,
+        text=f"Not published at its scheduled time: {reason}",
+        content_hash=revision.content_hash,
+    )
 
 
 def discard_revision(revision, user) -> None:

@@ -685,3 +685,28 @@ def test_a_revision_is_copied_and_published_as_one_change(
     approve(revision)
     with django_assert_max_num_queries(100):
         publish(fresh(revision), reason="Published.")
+
+
+def test_a_scheduled_revision_that_lost_its_review_is_held_back_not_a_failed_read(
+    published_faq, editor, publisher, client, clock
+):
+    revision = start_revision(published_faq, editor)
+    change_words(revision, "Scheduled words.")
+    revision = approve(fresh(revision))
+    revision.publish_at = FROZEN_NOW + DAY
+    publish(revision, reason="Scheduled.")
+    # Changed behind the workflow's back after it was scheduled.
+    FAQ.objects.filter(pk=revision.pk).update(reviewed_hash="0" * 64)
+    before = public_json(client, published_faq)
+    clock.move_to(FROZEN_NOW + 2 * DAY, tick=False)
+
+    response = client.get(api_url(published_faq))
+
+    assert response.status_code == 200
+    assert response.content == before
+    held = fresh(revision)
+    assert held.status == PublicationStatus.DRAFT and held.publish_at is None
+    assert (
+        "Not published at its scheduled time"
+        in ReviewNote.objects.about(held).get().text
+    )
