@@ -106,13 +106,22 @@
     }
   }
 
-  // Iframes that loaded before this script measure themselves again.
+  // A frame's first report can come before this script listens, and a
+  // request to measure can reach a frame before its page listens: ask now,
+  // and again when each frame has loaded (its script is listening by then).
+  function measure(frame) {
+    if (frame.contentWindow) frame.contentWindow.postMessage({ type: MEASURE_MESSAGE }, "*");
+  }
   function measureFrames() {
     var frames = document.getElementsByTagName("iframe");
     for (var i = 0; i < frames.length; i++) {
-      if (frames[i].contentWindow && frames[i].src.indexOf(base + "/embed/") === 0) {
-        frames[i].contentWindow.postMessage({ type: MEASURE_MESSAGE }, "*");
+      var frame = frames[i];
+      if (frame.src.indexOf(base + "/embed/") !== 0) continue;
+      if (!frame.rehabinfoWatched) {
+        frame.rehabinfoWatched = true;
+        frame.addEventListener("load", function () { measure(this); });
       }
+      measure(frame);
     }
   }
 
@@ -120,7 +129,10 @@
   window.addEventListener("message", resize);
   measureFrames();
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", scan);
+    document.addEventListener("DOMContentLoaded", function () {
+      measureFrames();
+      scan();
+    });
   } else {
     scan();
   }
