@@ -495,6 +495,81 @@ def generate_corpus(topics: int) -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
+def render_documents() -> str:
+    """Render every document (as ``make seed`` does), timed."""
+    from publishing.documents import rebuild_all
+
+    started = time.perf_counter()
+    result = rebuild_all()
+    return f"{time.perf_counter() - started:.1f} s ({result})"
+
+
+def timed_get(path: str) -> float:
+    """Milliseconds of one GET to the cached server, response cache on."""
+    started = time.perf_counter()
+    with urllib.request.urlopen(
+        f"http://{HOST}:{PORTS['cached']}{path}", timeout=30
+    ) as response:
+        response.read()
+    return (time.perf_counter() - started) * 1000
+
+
+def publish_revision_of(slug: str) -> float:
+    """Milliseconds to publish a reviewed revision of a topic (copy onto the
+    live item, commit, render the documents that show it)."""
+    from content.models import Topic
+    from content.revisions import publish_revision, start_revision
+
+    live = Topic.objects.get(slug=slug)
+    revision = start_revision(live, None)
+    revision.summary = f"{revision.summary.removesuffix(' Revised.')} Revised."
+    revision.save()
+    revision.record_review(live.reviewed_by)
+    revision.save()
+    started = time.perf_counter()
+    publish_revision(revision, reason="Benchmark publish.")  # commits, renders
+    return (time.perf_counter() - started) * 1000
+
+
+def worker_memory_mb(server: subprocess.Popen) -> list[float]:
+    """Resident memory of each worker process of a server, in MB."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    sizes = []
+    for pid in children.read_text().split():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+def measure_publishing(slugs: list[str], servers) -> list[tuple[str, str]]:
+    """Issue 14's freshness figures, each the median of five tries."""
+    warm = f"/api/v1/topics/{WARM_TOPIC}/"
+    others = [slug for slug in slugs if slug != WARM_TOPIC][:5]
+    publish, first_read, unrelated, warm_hit = [], [], [], []
+    for slug in others:
+        timed_get(warm)
+        warm_hit.append(timed_get(warm))
+        publish.append(publish_revision_of(slug))
+        first_read.append(timed_get(f"/api/v1/topics/{slug}/"))
+        unrelated.append(timed_get(warm))
+    memory = worker_memory_mb(servers.processes["cached"])
+
+    def median(values):
+        return f"{sorted(values)[len(values) // 2]:.1f} ms"
+
+    return [
+        ("Publish one topic revision (commit and render)", median(publish)),
+        ("First read of it after the publish (HTTP)", median(first_read)),
+        ("Another topic, warm hit before the publish (HTTP)", median(warm_hit)),
+        ("Another topic, first read after the publish (HTTP)", median(unrelated)),
+        (
+            "Memory per worker (RSS, cached server)",
+            ", ".join(f"{size:.0f} MB" for size in memory),
+        ),
+    ]
+
+
 def topic_slugs() -> list[str]:
     from content.models import Topic
 
@@ -779,6 +854,7 @@ def main(argv=None) -> int:
         call_command("migrate", verbosity=0)
         progress(f"Generating {SMALL_CORPUS} topics …")
         generate_corpus(SMALL_CORPUS)
+        render_documents()
         progress(f"Starting {args.server} (logs in {work_dir}) …")
         servers.start()
         small_list = Row(
@@ -792,6 +868,8 @@ def main(argv=None) -> int:
         if args.topics > SMALL_CORPUS:
             progress(f"Growing the corpus to {args.topics} topics …")
             generate_corpus(args.topics)
+        progress("Rendering every document …")
+        full_render = render_documents()
         slugs = topic_slugs()
         rows = build_rows(args, slugs)
         progress("Measuring:")
@@ -808,6 +886,11 @@ def main(argv=None) -> int:
                 for slug in QUERY_SHAPE_TOPICS
             }
         }
+        progress("Publishing …")
+        publishing = [
+            (f"Render every document of {args.topics} topics", full_render),
+            *measure_publishing(slugs, servers),
+        ]
         # The small list sits after the cold detail and its baseline.
         all_rows = [*rows[:6], small_list, *rows[6:]]
         floor = rows[0]
@@ -827,6 +910,10 @@ def main(argv=None) -> int:
         progress(f"FAILED: the floor could not be measured: {floor.problem}")
         return 1
     report(format_table(all_rows, floor))
+    report()
+    report("| Publishing | |\n|---|---|")
+    for name, value in publishing:
+        report(f"| {name} | {value} |")
     report()
     failed = [row for row in all_rows if row.load is None or row.problem]
     if not failed:
