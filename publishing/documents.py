@@ -134,8 +134,18 @@ def resource_pages(now):
 
 
 def serialized(serializer_class):
-    def render(item, request):
-        return serializer_class(item, context={"request": request}).data
+    """Render many items with one serializer: DRF builds a serializer's fields
+    once per instance, which costs more than the items themselves."""
+
+    def render(items, request):
+        return serializer_class(items, many=True, context={"request": request}).data
+
+    return render
+
+
+def each(build):
+    def render(items, request):
+        return [build(item, request) for item in items]
 
     return render
 
@@ -222,7 +232,7 @@ class Kind:
     lookup_field: str
     pages: Callable  # now -> queryset of public items with what their pages show
     links: Callable  # ids -> (item_id, shows_kind, shows_id)
-    # Representation name -> (render(item, request) -> data, media type).
+    # Representation name -> (render(items, request) -> data of each, media type).
     representations: dict = field(default_factory=dict)
     entry: str = ENTRY  # the representation a list page shows
 
@@ -240,8 +250,8 @@ KINDS = {
         {
             DETAIL: (serialized(serializers.TopicDetailSerializer), JSON),
             ENTRY: (serialized(serializers.TopicListSerializer), JSON),
-            "medicalwebpage": (topic_medicalwebpage, JSONLD),
-            "faqpage": (topic_faqpage, JSONLD),
+            "medicalwebpage": (each(topic_medicalwebpage), JSONLD),
+            "faqpage": (each(topic_faqpage), JSONLD),
         },
     ),
     "comparison": Kind(
@@ -253,7 +263,7 @@ KINDS = {
         {
             DETAIL: (serialized(serializers.ComparisonDetailSerializer), JSON),
             ENTRY: (serialized(serializers.ComparisonListSerializer), JSON),
-            "faqpage": (comparison_faqpage, JSONLD),
+            "faqpage": (each(comparison_faqpage), JSONLD),
         },
     ),
     # An FAQ and a resource look the same in a list as on their own.
@@ -390,12 +400,10 @@ def rebuild_items(kind: Kind, ids: Iterable[int], now) -> Report:
             )
         }
         documents = []
-        for item in kind.pages(now).filter(pk__in=ids):
-            valid_until = now + recheck_interval()
-            if schedule[item.pk].upcoming:
-                valid_until = min(valid_until, schedule[item.pk].upcoming)
-            for name, (renderer, media_type) in kind.representations.items():
-                body = render(renderer(item, request))
+        items = list(kind.pages(now).filter(pk__in=ids))
+        for name, (renderer, media_type) in kind.representations.items():
+            for item, data in zip(items, renderer(items, request), strict=True):
+                body = render(data)
                 etag = body_etag(body)
                 before = existing.pop((item.pk, name), None)
                 unchanged = (
@@ -405,10 +413,16 @@ def rebuild_items(kind: Kind, ids: Iterable[int], now) -> Report:
                 )
                 if before is None:
                     report.created += 1
+                    modified_at = first_modified_at(schedule[item.pk], edited_at, now)
                 elif unchanged:
                     report.unchanged += 1
+                    modified_at = before.modified_at
                 else:
                     report.changed += 1
+                    modified_at = now
+                valid_until = now + recheck_interval()
+                if schedule[item.pk].upcoming:
+                    valid_until = min(valid_until, schedule[item.pk].upcoming)
                 documents.append(
                     Document(
                         kind=kind.name,
@@ -418,13 +432,7 @@ def rebuild_items(kind: Kind, ids: Iterable[int], now) -> Report:
                         media_type=media_type,
                         body=body,
                         etag=etag,
-                        modified_at=(
-                            first_modified_at(schedule[item.pk], edited_at, now)
-                            if before is None
-                            else before.modified_at
-                            if unchanged
-                            else now
-                        ),
+                        modified_at=modified_at,
                         rendered_at=now,
                         valid_until=valid_until,
                     )
