@@ -716,6 +716,8 @@ def measure(row: Row, args, work_dir: Path) -> None:
 
 def combine(halves: list[Load]) -> Load:
     """Two runs as one: requests over total time; latencies averaged."""
+    if not all(load.requests for load in halves):
+        raise RuntimeError("No request completed in half of the time.")
     seconds = sum(load.requests / load.requests_per_second for load in halves)
     return Load(
         requests=sum(load.requests for load in halves),
@@ -744,7 +746,11 @@ def measure_together(rows: list[Row], args, work_dir: Path) -> None:
             row.problem = str(error)
         return
     for row in rows:
-        row.load = combine(halves[row.name])
+        try:
+            row.load = combine(halves[row.name])
+        except RuntimeError as error:
+            row.problem = str(error)
+            continue
         check(row)
 
 
