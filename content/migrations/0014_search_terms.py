@@ -9,33 +9,46 @@ from django.db import migrations
 # with the same results as on the whole document. Lexemes longer than
 # MAX_TERM_BYTES are left out (the index's tuple size is bounded); a query
 # naming one falls back to the whole documents (content/search.py).
+#
+# Each row also stores its rank for a query of that one lexeme, so a one-word
+# search reads its best items in index order. RANK_WEIGHTS must be
+# content/search.py's (a test compares the stored ranks with ts_rank's).
 MAX_TERM_BYTES = 255
+RANK_WEIGHTS = "{0.2,0.2,0.4,1.0}"  # D, C, B, A
 
 INSTALL = rf"""
 CREATE TABLE content_searchterm (
     kind text NOT NULL,
     item_id bigint NOT NULL,
     lexeme text NOT NULL,
-    entry tsvector NOT NULL
+    entry tsvector NOT NULL,
+    rank real NOT NULL
 );
 
 -- One single-lexeme vector per lexeme of the document, positions and weights
--- kept, in tsvector's text form ('word':1A,7,12B).
+-- kept, built in tsvector's text form ('word':1A,7,12B), and its rank for a
+-- query of that word alone.
 CREATE FUNCTION content_search_entries(document tsvector)
-RETURNS TABLE (lexeme text, entry tsvector)
+RETURNS TABLE (lexeme text, entry tsvector, rank real)
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT u.lexeme, (
-        '''' || replace(replace(u.lexeme, '\', '\\'), '''', '''''') || ''''
-        || coalesce(':' || (
-            SELECT string_agg(
-                x.pos || CASE x.weight WHEN 'D' THEN '' ELSE x.weight END,
-                ',' ORDER BY x.pos
-            )
-            FROM unnest(u.positions, u.weights) AS x(pos, weight)
-        ), '')
-    )::tsvector
-    FROM unnest(document) AS u
-    WHERE octet_length(u.lexeme) <= {MAX_TERM_BYTES}
+    SELECT term.lexeme, term.entry,
+        ts_rank('{RANK_WEIGHTS}', term.entry, term.word::tsquery)
+    FROM (
+        SELECT u.lexeme, quoted.word, (
+            quoted.word || coalesce(':' || (
+                SELECT string_agg(
+                    x.pos || CASE x.weight WHEN 'D' THEN '' ELSE x.weight END,
+                    ',' ORDER BY x.pos
+                )
+                FROM unnest(u.positions, u.weights) AS x(pos, weight)
+            ), '')
+        )::tsvector AS entry
+        FROM unnest(document) AS u, LATERAL (
+            SELECT '''' || replace(replace(u.lexeme, '\', '\\'), '''', '''''')
+                || '''' AS word
+        ) AS quoted
+        WHERE octet_length(u.lexeme) <= {MAX_TERM_BYTES}
+    ) AS term
 $$;
 
 -- Only lexemes whose positions changed are rewritten: adding a section to a
@@ -71,10 +84,10 @@ BEGIN
         EXCEPT SELECT * FROM content_search_entries(new_document)
     ) AS gone
     WHERE term.lexeme = gone.lexeme AND term.kind = item_kind
-        AND term.item_id = coalesce(item.topic_id, item.comparison_id, item.faq_id);
-    INSERT INTO content_searchterm (kind, item_id, lexeme, entry)
+        AND term.rank = gone.rank AND term.item_id = coalesce(item.topic_id, item.comparison_id, item.faq_id);
+    INSERT INTO content_searchterm (kind, item_id, lexeme, entry, rank)
     SELECT item_kind, coalesce(item.topic_id, item.comparison_id, item.faq_id),
-        added.lexeme, added.entry
+        added.lexeme, added.entry, added.rank
     FROM (
         SELECT * FROM content_search_entries(new_document)
         EXCEPT SELECT * FROM content_search_entries(old_document)
@@ -86,7 +99,7 @@ CREATE TRIGGER content_searchdocument_terms AFTER INSERT OR UPDATE OR DELETE
 ON content_searchdocument FOR EACH ROW
 EXECUTE FUNCTION content_searchdocument_terms_trigger();
 
-INSERT INTO content_searchterm (kind, item_id, lexeme, entry)
+INSERT INTO content_searchterm (kind, item_id, lexeme, entry, rank)
 SELECT
     CASE
         WHEN document.topic_id IS NOT NULL THEN 'topic'
@@ -95,13 +108,15 @@ SELECT
     END,
     coalesce(document.topic_id, document.comparison_id, document.faq_id),
     entry.lexeme,
-    entry.entry
+    entry.entry,
+    entry.rank
 FROM content_searchdocument document,
     content_search_entries(document.document) AS entry;
 
 -- Built after the rows are in: a sorted build, a third of the size.
+-- In rank order: a one-word search reads the first rows of its lexeme.
 CREATE UNIQUE INDEX content_searchterm_lexeme
-ON content_searchterm (lexeme, kind, item_id) INCLUDE (entry);
+ON content_searchterm (lexeme, kind, rank DESC, item_id) INCLUDE (entry);
 """
 
 UNINSTALL = """
