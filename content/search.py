@@ -1,8 +1,11 @@
 """One ranked search across topics, comparisons and FAQs.
 
 PostgreSQL matches stored, weighted full-text documents (title over summary
-over body) through a GIN index; other databases fall back to a word match
-scored the same way.
+over body), read by lexeme from their stored terms (one row per lexeme and
+item, in rank order for one-word queries) or, for a query the terms cannot
+answer, through the documents' GIN index. Other databases fall back to a
+word match scored the same way. On PostgreSQL only the page's hits are
+built: rows read, snippets cut.
 """
 
 import re
@@ -97,7 +100,9 @@ def page_querysets(now):
     querysets["topic"] = querysets["topic"].prefetch_related(
         Prefetch("sections", Section.objects.only("topic_id", "heading", "body_text"))
     )
-    return {kind: qs.only(*PAGE_FIELDS[kind]) for kind, qs in querysets.items()}
+    return {
+        kind: qs.only(*PAGE_FIELDS[kind]).order_by() for kind, qs in querysets.items()
+    }
 
 
 def texts_of(kind: str, obj) -> dict[str, list[str]]:
