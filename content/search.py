@@ -95,8 +95,8 @@ PAGE_FIELDS = {
 }
 
 
-def page_querysets(now):
-    querysets = public_querysets(now)
+def page_querysets(public: dict) -> dict:
+    querysets = dict(public)
     querysets["topic"] = querysets["topic"].prefetch_related(
         Prefetch("sections", Section.objects.only("topic_id", "heading", "body_text"))
     )
@@ -143,17 +143,17 @@ class SearchResults:
     (rows read, snippets cut) only when the page is sliced out, so the cost
     of a page does not grow with the number of hits."""
 
-    def __init__(self, ranked: list[tuple[str, int, float]], words, now):
+    def __init__(self, ranked: list[tuple[str, int, float]], words, querysets):
         self.ranked = best_first(ranked)
         self.words = words
-        self.now = now
+        self.querysets = querysets  # public_querysets(now), built once
 
     def __len__(self):
         return len(self.ranked)
 
     def __getitem__(self, index: slice) -> list[SearchHit]:
         page = self.ranked[index]
-        querysets = page_querysets(self.now)
+        querysets = page_querysets(self.querysets)
         objects = {}
         for kind in KIND_ORDER:
             pks = [pk for k, pk, _ in page if k == kind]
@@ -235,12 +235,11 @@ LIMIT %s
 
 
 def ranked_terms(
-    query: TermsQuery, limits: dict[str, int], now
+    query: TermsQuery, limits: dict[str, int], querysets
 ) -> dict[str, list[tuple[int, float, bool]]]:
     """Each kind's best ranked items, as many as its limit, and whether
     each is public, best first, in one query."""
     parts, parameters = [], []
-    querysets = public_querysets(now)
     for kind, limit in limits.items():
         public, public_parameters = (
             querysets[kind]
@@ -273,7 +272,7 @@ def ranked_terms(
     return ranked
 
 
-def search_terms(query: TermsQuery, now) -> list[tuple[str, int, float]]:
+def search_terms(query: TermsQuery, querysets) -> list[tuple[str, int, float]]:
     """Each kind's MAX_HITS_PER_KIND best public matches, from the stored terms.
 
     The best candidates are fetched with a margin for items that are not
@@ -283,7 +282,7 @@ def search_terms(query: TermsQuery, now) -> list[tuple[str, int, float]]:
     limits = dict.fromkeys(KIND_ORDER, MAX_HITS_PER_KIND + MAX_HITS_PER_KIND // 4)
     found = []
     while limits:
-        for kind, rows in ranked_terms(query, limits, now).items():
+        for kind, rows in ranked_terms(query, limits, querysets).items():
             matches = [(pk, rank) for pk, rank, public in rows if public]
             if len(matches) >= MAX_HITS_PER_KIND or len(rows) < limits[kind]:
                 found += [(kind, pk, rank) for pk, rank in matches[:MAX_HITS_PER_KIND]]
@@ -308,18 +307,20 @@ def search_documents(queryset, query: str) -> list[tuple[int, float]]:
 
 
 def search_postgres(query: str, words: list[str], now) -> SearchResults:
+    # Built once: the publication rule's joins take milliseconds to set up.
+    querysets = public_querysets(now)
     stored = terms_query(query)
     if stored is None:
         ranked = [
             (kind, pk, rank)
-            for kind, queryset in public_querysets(now).items()
+            for kind, queryset in querysets.items()
             for pk, rank in search_documents(queryset, query)
         ]
     elif stored.lexemes:
-        ranked = search_terms(stored, now)
+        ranked = search_terms(stored, querysets)
     else:  # Only stop words: nothing matches.
         ranked = []
-    return SearchResults(ranked, words, now)
+    return SearchResults(ranked, words, querysets)
 
 
 def search_word_match(queryset, kind: str, words: list[str]):

@@ -58,6 +58,8 @@ LANGUAGE plpgsql AS $$
 DECLARE
     item content_searchdocument;
     item_kind text;
+    item_key bigint;
+    gone record;
     old_document tsvector := '';
     new_document tsvector := '';
 BEGIN
@@ -78,16 +80,19 @@ BEGIN
         WHEN item.comparison_id IS NOT NULL THEN 'comparison'
         ELSE 'faq'
     END;
-    DELETE FROM content_searchterm term
-    USING (
+    item_key := coalesce(item.topic_id, item.comparison_id, item.faq_id);
+    -- Row by row through the index: as one join, the planner cannot tell
+    -- how few rows go and may scan the whole table on every write.
+    FOR gone IN
         SELECT * FROM content_search_entries(old_document)
         EXCEPT SELECT * FROM content_search_entries(new_document)
-    ) AS gone
-    WHERE term.lexeme = gone.lexeme AND term.kind = item_kind
-        AND term.rank = gone.rank AND term.item_id = coalesce(item.topic_id, item.comparison_id, item.faq_id);
+    LOOP
+        DELETE FROM content_searchterm term
+        WHERE term.lexeme = gone.lexeme AND term.kind = item_kind
+            AND term.rank = gone.rank AND term.item_id = item_key;
+    END LOOP;
     INSERT INTO content_searchterm (kind, item_id, lexeme, entry, rank)
-    SELECT item_kind, coalesce(item.topic_id, item.comparison_id, item.faq_id),
-        added.lexeme, added.entry, added.rank
+    SELECT item_kind, item_key, added.lexeme, added.entry, added.rank
     FROM (
         SELECT * FROM content_search_entries(new_document)
         EXCEPT SELECT * FROM content_search_entries(old_document)
