@@ -127,6 +127,8 @@ class Row:
     # store the response before counting.
     cache_enabled: bool = True
     warm: bool = False
+    # Concurrent connections, if not the run's --connections.
+    connections: int | None = None
     size: int | None = None
     queries: int | None = None
     seconds_alone: float | None = None  # one request, in process, no load
@@ -309,7 +311,7 @@ def load_plan(row: Row, args) -> LoadPlan:
     outlives its row and slows the next one down."""
     alone = row.seconds_alone or 0
     if alone * 20 <= args.seconds:
-        return LoadPlan(args.connections, args.seconds, 10)
+        return LoadPlan(row.connections or args.connections, args.seconds, 10)
     seconds = max(args.seconds, min(math.ceil(alone * 10), 120))
     return LoadPlan(1, seconds, math.ceil(alone * 3) + 10, warm_up=False)
 
@@ -690,6 +692,14 @@ def build_rows(args, slugs: list[str]) -> list[Row]:
         # Last: search is the slowest endpoint by far.
         Row(f"search ?q={SEARCH_QUERY}, warm", "cached", search, warm=True),
         Row(f"search ?q={SEARCH_QUERY}, cold", "uncached", search, cache_enabled=False),
+        # Issue 14's search target: p50 at one client, every request a miss.
+        Row(
+            f"search ?q={SEARCH_QUERY}, cold, one client",
+            "uncached",
+            search,
+            cache_enabled=False,
+            connections=1,
+        ),
     ]
 
 

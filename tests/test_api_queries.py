@@ -280,7 +280,9 @@ ENDPOINTS = {
     "faq-detail": (faq_detail, None, (22, 1)),
     "resource-list": (resource_list, shown_in_list, (20, 3)),
     "resource-detail": (resource_detail, None, (18, 1)),
-    "search": (search_hits, shown_in_search, (9, 9)),
+    # PostgreSQL: the parsed query and the ranked candidates, then the page's
+    # rows (topics, their sections, comparisons, FAQs); SQLite needs 9.
+    "search": (search_hits, shown_in_search, (11, 11)),
     "topic-widget": (topic_widget, shown_in_widget, (9, 9)),
     "comparison-widget": (comparison_widget, shown_in_widget, (8, 8)),
 }
