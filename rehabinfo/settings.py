@@ -98,17 +98,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "api.middleware.RequestLogMiddleware",
-    "api.middleware.HeadBodyRemovalMiddleware",
+    "rehabinfo.middleware.RequestLogMiddleware",
+    "rehabinfo.middleware.HeadBodyRemovalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above the response cache, so that hits carry it as misses do.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "api.middleware.RequestSizeLimitMiddleware",
+    "rehabinfo.middleware.RequestSizeLimitMiddleware",
     "api.middleware.VersionLifecycleMiddleware",
     "api.response_cache.ResponseCacheMiddleware",
-    "api.middleware.DatabaseOutageMiddleware",
+    "rehabinfo.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -324,7 +324,7 @@ AXES_VERBOSE = False  # lockouts are still logged as warnings
 AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
 SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
 
-# JSON lines in production (one per request from api.middleware), text in DEBUG.
+# JSON lines in production (one per request from rehabinfo.middleware), text in DEBUG.
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,

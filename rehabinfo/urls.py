@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from api import health, problems
+from api import problems
+from rehabinfo import health
 
 admin.site.site_header = "Rehabinfo editorial admin"
 admin.site.site_title = "Rehabinfo admin"
