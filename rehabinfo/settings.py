@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "pages",
     # Partners sign in to see their usage and keys, and to rotate a key.
     "partners",
+    # FAQ widgets for partner sites: the iframe page and faqs.js (/embed/v1/).
+    "embed",
 ]
 
 MIDDLEWARE = [

@@ -22,7 +22,6 @@ from rest_framework.views import APIView
 
 from api import jsonld
 from api.caching import ConditionalGetMixin
-from api.embed import widget_document
 from api.filtering import StrictQueryParametersMixin
 from api.jsonld import JSONLD_MEDIA_TYPE, JSONLDRenderer
 from api.keys import KEY_QUERY_PARAMETER
@@ -41,6 +40,7 @@ from content.models import (
 )
 from content.reader import public_url
 from content.search import search
+from embed.views import widget_document
 
 from . import schema
 from .filters import ComparisonFilter, FAQFilter, ResourceFilter, TopicFilter

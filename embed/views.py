@@ -33,7 +33,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
@@ -262,10 +262,3 @@ def faqs_script(request):
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-urlpatterns = [
-    path("faqs.js", faqs_script, name="faqs-script"),
-    path("topics/<slug:slug>/faqs/", topic_faqs, name="topic-faqs"),
-    path("comparisons/<slug:slug>/faqs/", comparison_faqs, name="comparison-faqs"),
-]
