@@ -40,15 +40,15 @@ from django.views.decorators.http import require_safe
 
 from api import jsonld
 from api.caching import public_freshness, strong_etag
-from api.partners import (
+from api.throttling import rate_limit_retry_after, retry_after_seconds
+from content.models import FAQ, Comparison, Resource, Topic
+from content.reader import public_url
+from partners.access import (
     PartnerKeyError,
     TooManyKeyChecks,
     record_usage,
     resolve_partner,
 )
-from api.throttling import rate_limit_retry_after, retry_after_seconds
-from content.models import FAQ, Comparison, Resource, Topic
-from content.reader import public_url
 
 EMBED_PATH_PREFIX = "/embed/"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "embed"

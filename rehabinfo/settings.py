@@ -80,7 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
-    # Hashing and storage of partner API keys (api.models.PartnerAPIKey).
+    # Hashing and storage of partner API keys (partners.models.PartnerAPIKey).
     "rest_framework_api_key",
     # Locks the admin login after repeated failures.
     "axes",
@@ -415,7 +415,7 @@ PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "")
 # Set when v1 is retired: ISO dates announced in Deprecation and Sunset headers.
 API_V1_DEPRECATED_ON = os.environ.get("API_V1_DEPRECATED_ON", "")
 API_V1_SUNSET_ON = os.environ.get("API_V1_SUNSET_ON", "")
-# Rate of each partner tier (api.models.RateTier), DRF rate syntax; None: no limit.
+# Rate of each partner tier (partners.models.RateTier), DRF rate syntax; None: no limit.
 PARTNER_RATE_TIERS = {
     "standard": os.environ.get("API_PARTNER_RATE_STANDARD", "600/minute"),
     "high": os.environ.get("API_PARTNER_RATE_HIGH", "3000/minute"),

@@ -239,7 +239,7 @@ def unthrottled(monkeypatch, settings):
 @pytest.fixture
 def partner(db):
     """An active partner site allowed to embed from its two origins."""
-    from api.models import Partner
+    from partners.models import Partner
 
     return Partner.objects.create(
         name="Clinic Finder",

@@ -24,7 +24,6 @@ from api import jsonld
 from api.caching import ConditionalGetMixin
 from api.filtering import StrictQueryParametersMixin
 from api.jsonld import JSONLD_MEDIA_TYPE, JSONLDRenderer
-from api.keys import KEY_QUERY_PARAMETER
 from api.pagination import StrictLimitOffsetPagination
 from content.assessment import DISCLAIMER, assess, questionnaire
 from content.models import (
@@ -41,6 +40,7 @@ from content.models import (
 from content.reader import public_url
 from content.search import search
 from embed.views import widget_document
+from partners.keys import KEY_QUERY_PARAMETER
 
 from . import schema
 from .filters import ComparisonFilter, FAQFilter, ResourceFilter, TopicFilter
