@@ -40,6 +40,7 @@ serve: $(BIN)/.installed
 	$(MANAGE) ensure_database
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed
+	$(MANAGE) render_documents
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(BIN)/gunicorn --config gunicorn.conf.py rehabinfo.wsgi
 
@@ -51,6 +52,7 @@ test: $(BIN)/.installed
 seed: $(BIN)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed
+	$(MANAGE) render_documents
 
 ## schema: regenerate the committed OpenAPI contract after a reviewed API change
 schema: $(BIN)/.installed

@@ -46,15 +46,22 @@ def public_freshness(request, response, vary: list[str]):
     """ETag, Last-Modified, Cache-Control and Vary on a successful public GET.
 
     The ETag hashes the exact bytes sent, so it changes whenever anything the
-    response shows changes. Last-Modified is when public content last changed
-    anywhere (an edit or a schedule boundary passing), rounded up to the next
-    whole second (``last_modified_validator``), so it never lags. A
+    response shows changes. Last-Modified is when a stored document's bytes
+    last changed (``response.modified_at``), or else when public content last
+    changed anywhere (an edit or a schedule boundary passing), rounded up to
+    the next whole second (``last_modified_validator``), so it never lags. A
     request's ``Cache-Control: no-cache`` still gets a 304: it asks the cache
     to revalidate, which is what a conditional request is. Raises
     DatabaseError when the content version cannot be read.
     """
     now = timezone.now()
-    last_modified = last_modified_validator(content_version(now).changed_at)
+    # A stored document's own time; anything else, when content last changed.
+    changed_at = (
+        getattr(response, "modified_at", None) or content_version(now).changed_at
+    )
+    last_modified = last_modified_validator(changed_at)
+    # For the response cache, which replays the validator on a hit.
+    response.last_modified_validator = last_modified
     etag = strong_etag(response.content)
     response.headers["ETag"] = etag
     response.headers["Last-Modified"] = last_modified_header(
@@ -77,7 +84,8 @@ class ConditionalGetMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
-        response.render()
+        if hasattr(response, "render"):  # Stored documents are bytes already.
+            response.render()
         try:
             # A shared cache (CDN) must not answer a keyed request from a
             # keyless entry: the partner's request is counted and throttled

@@ -53,7 +53,7 @@ from rest_framework.utils.mediatypes import (
     order_by_precedence,
 )
 
-from api.caching import last_modified_header, last_modified_validator
+from api.caching import last_modified_header
 from api.problems import database_unavailable, error_response
 from api.throttling import rate_limit_retry_after
 from content.models import ContentVersion
@@ -269,7 +269,7 @@ class ResponseCacheMiddleware:
             # meanwhile makes the entry a miss, never a stale hit.
             "version": version.changed_at,
             "headers": headers,
-            "last_modified": last_modified_validator(version.changed_at)
+            "last_modified": getattr(response, "last_modified_validator", None)
             if "Last-Modified" in response.headers
             else None,
             "xframe_options_exempt": getattr(response, "xframe_options_exempt", False),

@@ -127,6 +127,8 @@ class Row:
     # store the response before counting.
     cache_enabled: bool = True
     warm: bool = False
+    # Concurrent connections, if not the run's --connections.
+    connections: int | None = None
     size: int | None = None
     queries: int | None = None
     seconds_alone: float | None = None  # one request, in process, no load
@@ -309,7 +311,7 @@ def load_plan(row: Row, args) -> LoadPlan:
     outlives its row and slows the next one down."""
     alone = row.seconds_alone or 0
     if alone * 20 <= args.seconds:
-        return LoadPlan(args.connections, args.seconds, 10)
+        return LoadPlan(row.connections or args.connections, args.seconds, 10)
     seconds = max(args.seconds, min(math.ceil(alone * 10), 120))
     return LoadPlan(1, seconds, math.ceil(alone * 3) + 10, warm_up=False)
 
@@ -495,6 +497,81 @@ def generate_corpus(topics: int) -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
+def render_documents() -> str:
+    """Render every document (as ``make seed`` does), timed."""
+    from publishing.documents import rebuild_all
+
+    started = time.perf_counter()
+    result = rebuild_all()
+    return f"{time.perf_counter() - started:.1f} s ({result})"
+
+
+def timed_get(path: str) -> float:
+    """Milliseconds of one GET to the cached server, response cache on."""
+    started = time.perf_counter()
+    with urllib.request.urlopen(
+        f"http://{HOST}:{PORTS['cached']}{path}", timeout=30
+    ) as response:
+        response.read()
+    return (time.perf_counter() - started) * 1000
+
+
+def publish_revision_of(slug: str) -> float:
+    """Milliseconds to publish a reviewed revision of a topic (copy onto the
+    live item, commit, render the documents that show it)."""
+    from content.models import Topic
+    from content.revisions import publish_revision, start_revision
+
+    live = Topic.objects.get(slug=slug)
+    revision = start_revision(live, None)
+    revision.summary = f"{revision.summary.removesuffix(' Revised.')} Revised."
+    revision.save()
+    revision.record_review(live.reviewed_by)
+    revision.save()
+    started = time.perf_counter()
+    publish_revision(revision, reason="Benchmark publish.")  # commits, renders
+    return (time.perf_counter() - started) * 1000
+
+
+def worker_memory_mb(server: subprocess.Popen) -> list[float]:
+    """Resident memory of each worker process of a server, in MB."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    sizes = []
+    for pid in children.read_text().split():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+def measure_publishing(slugs: list[str], servers) -> list[tuple[str, str]]:
+    """Issue 14's freshness figures, each the median of five tries."""
+    warm = f"/api/v1/topics/{WARM_TOPIC}/"
+    others = [slug for slug in slugs if slug != WARM_TOPIC][:5]
+    publish, first_read, unrelated, warm_hit = [], [], [], []
+    for slug in others:
+        timed_get(warm)
+        warm_hit.append(timed_get(warm))
+        publish.append(publish_revision_of(slug))
+        first_read.append(timed_get(f"/api/v1/topics/{slug}/"))
+        unrelated.append(timed_get(warm))
+    memory = worker_memory_mb(servers.processes["cached"])
+
+    def median(values):
+        return f"{sorted(values)[len(values) // 2]:.1f} ms"
+
+    return [
+        ("Publish one topic revision (commit and render)", median(publish)),
+        ("First read of it after the publish (HTTP)", median(first_read)),
+        ("Another topic, warm hit before the publish (HTTP)", median(warm_hit)),
+        ("Another topic, first read after the publish (HTTP)", median(unrelated)),
+        (
+            "Memory per worker (RSS, cached server)",
+            ", ".join(f"{size:.0f} MB" for size in memory),
+        ),
+    ]
+
+
 def topic_slugs() -> list[str]:
     from content.models import Topic
 
@@ -615,6 +692,14 @@ def build_rows(args, slugs: list[str]) -> list[Row]:
         # Last: search is the slowest endpoint by far.
         Row(f"search ?q={SEARCH_QUERY}, warm", "cached", search, warm=True),
         Row(f"search ?q={SEARCH_QUERY}, cold", "uncached", search, cache_enabled=False),
+        # Issue 14's search target: p50 at one client, every request a miss.
+        Row(
+            f"search ?q={SEARCH_QUERY}, cold, one client",
+            "uncached",
+            search,
+            cache_enabled=False,
+            connections=1,
+        ),
     ]
 
 
@@ -641,6 +726,8 @@ def measure(row: Row, args, work_dir: Path) -> None:
 
 def combine(halves: list[Load]) -> Load:
     """Two runs as one: requests over total time; latencies averaged."""
+    if not all(load.requests for load in halves):
+        raise RuntimeError("No request completed in half of the time.")
     seconds = sum(load.requests / load.requests_per_second for load in halves)
     return Load(
         requests=sum(load.requests for load in halves),
@@ -669,7 +756,11 @@ def measure_together(rows: list[Row], args, work_dir: Path) -> None:
             row.problem = str(error)
         return
     for row in rows:
-        row.load = combine(halves[row.name])
+        try:
+            row.load = combine(halves[row.name])
+        except RuntimeError as error:
+            row.problem = str(error)
+            continue
         check(row)
 
 
@@ -779,6 +870,7 @@ def main(argv=None) -> int:
         call_command("migrate", verbosity=0)
         progress(f"Generating {SMALL_CORPUS} topics …")
         generate_corpus(SMALL_CORPUS)
+        render_documents()
         progress(f"Starting {args.server} (logs in {work_dir}) …")
         servers.start()
         small_list = Row(
@@ -792,6 +884,8 @@ def main(argv=None) -> int:
         if args.topics > SMALL_CORPUS:
             progress(f"Growing the corpus to {args.topics} topics …")
             generate_corpus(args.topics)
+        progress("Rendering every document …")
+        full_render = render_documents()
         slugs = topic_slugs()
         rows = build_rows(args, slugs)
         progress("Measuring:")
@@ -808,6 +902,11 @@ def main(argv=None) -> int:
                 for slug in QUERY_SHAPE_TOPICS
             }
         }
+        progress("Publishing …")
+        publishing = [
+            (f"Render every document of {args.topics} topics", full_render),
+            *measure_publishing(slugs, servers),
+        ]
         # The small list sits after the cold detail and its baseline.
         all_rows = [*rows[:6], small_list, *rows[6:]]
         floor = rows[0]
@@ -827,6 +926,10 @@ def main(argv=None) -> int:
         progress(f"FAILED: the floor could not be measured: {floor.problem}")
         return 1
     report(format_table(all_rows, floor))
+    report()
+    report("| Publishing | |\n|---|---|")
+    for name, value in publishing:
+        report(f"| {name} | {value} |")
     report()
     failed = [row for row in all_rows if row.load is None or row.problem]
     if not failed:

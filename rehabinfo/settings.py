@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "partners",
     # FAQ widgets for partner sites: the iframe page and faqs.js (/embed/v1/).
     "embed",
+    # Public representations rendered at publish time and served as bytes.
+    "publishing",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +113,8 @@ MIDDLEWARE = [
     "api.middleware.VersionLifecycleMiddleware",
     "api.response_cache.ResponseCacheMiddleware",
     "rehabinfo.middleware.DatabaseOutageMiddleware",
+    # Fresh stored documents, before the session, auth, CSRF and DRF work.
+    "publishing.serving.StoredDocumentMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -401,6 +405,11 @@ REST_FRAMEWORK = {
 RESPONSE_CACHE_ENABLED = env_bool("RESPONSE_CACHE_ENABLED", True)
 RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 512 * 1024)
 RESPONSE_CACHE_TIMEOUT = env_int("RESPONSE_CACHE_TIMEOUT", 24 * 3600)
+# Published documents (publishing/) are rendered again on the first read this
+# long after their last rendering: the bound on how long a write that skips
+# Django's signals (QuerySet.update(), SQL) can leave old words served. The
+# same as a CDN's s-maxage, which bounds every change anyway.
+DOCUMENT_RECHECK_SECONDS = env_int("DOCUMENT_RECHECK_SECONDS", 300)
 
 # Freshness of public GET responses, for browsers/apps and for CDNs.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)

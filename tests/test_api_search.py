@@ -4,12 +4,15 @@ Runs on SQLite (word match) and on PostgreSQL (full-text search); the
 assertions hold for both ranking methods.
 """
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from content.models import SearchDocument, Section
+from content import search
+from content.models import PublicationStatus, SearchDocument, Section
 from tests.api_factories import (
     API,
     make_faq,
@@ -310,3 +313,142 @@ def test_search_documents_follow_their_items_on_postgresql(reviewer):
     topic.delete()
 
     assert not SearchDocument.objects.exists()
+
+
+SEED_RESULTS = Path(__file__).with_name("search_seed_results.json")
+SEED_QUERIES = json.loads(SEED_RESULTS.read_text())["sqlite"]
+
+
+@pytest.mark.parametrize("q", list(SEED_QUERIES))
+def test_search_of_the_seed_content_is_unchanged(client, seed_content, q):
+    # Recorded before search ranked from stored terms and built only the
+    # page's hits: the same hits, order, ranks and snippets, per database.
+    expected = json.loads(SEED_RESULTS.read_text())[connection.vendor][q]
+
+    response = client.get("/api/v1/search/", {"q": q, "limit": 100})
+
+    assert response.status_code == 200
+    assert response.json() == expected
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_search_runs_as_many_queries_for_many_hits_as_for_one(
+    client, reviewer, django_assert_max_num_queries, size
+):
+    # HTTP caching's validators (5), then on PostgreSQL the parsed query,
+    # the ranked candidates with their publication, each kind's rows of the
+    # page and a topic page's sections (6); SQLite's word match needs 4.
+    topic = make_topic(reviewer, "heroin-rehab", title="Naloxone")
+    for number in range(size):
+        make_topic(reviewer, f"naloxone-{number}", title=f"Naloxone {number}")
+        make_faq(reviewer, topic, f"Question {number} about naloxone?")
+
+    with django_assert_max_num_queries(11):
+        response = client.get("/api/v1/search/?q=naloxone")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 2 * size + 1
+
+
+def test_search_counts_at_most_max_hits_of_each_kind(client, reviewer, monkeypatch):
+    monkeypatch.setattr(search, "MAX_HITS_PER_KIND", 3)
+    topic = make_topic(reviewer, "heroin-rehab", title="Naloxone")
+    for number in range(5):
+        make_topic(reviewer, f"naloxone-{number}", title=f"Naloxone {number}")
+        make_faq(reviewer, topic, f"Question {number} about naloxone?")
+
+    response = client.get("/api/v1/search/?q=naloxone&limit=100")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 6
+    assert [hit["type"] for hit in hits(response)].count("faq") == 3
+
+
+def test_search_skips_unpublished_best_matches(client, reviewer, monkeypatch):
+    # More drafts outrank the public items than the margin of candidates
+    # checked at first: the public ones are still found, best first.
+    monkeypatch.setattr(search, "MAX_HITS_PER_KIND", 2)
+    for number in range(4):
+        make_topic(
+            reviewer,
+            f"draft-{number}",
+            title=f"Naloxone naloxone {number}",
+            status=PublicationStatus.DRAFT,
+        )
+    make_topic(reviewer, "public-a", title="Public", summary="About naloxone.")
+    make_topic(reviewer, "public-b", title="Public", body="Naloxone, in the body.")
+    make_topic(reviewer, "public-c", title="Public", body="Naloxone, in the body.")
+
+    assert search_slugs(client, "naloxone") == ["public-a", "public-b"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="web search syntax is PostgreSQL's"
+)
+def test_search_with_a_negated_word_leaves_out_items_with_it(client, reviewer):
+    make_topic(reviewer, "detox", title="Medical detox")
+    make_topic(reviewer, "heroin-detox", title="Heroin detox")
+
+    assert search_slugs(client, "detox -heroin") == ["detox"]
+
+
+def test_search_of_several_words_ranks_items_with_all_of_them(client, reviewer):
+    make_topic(reviewer, "detox", title="Medical detox")
+    make_topic(reviewer, "inpatient-detox", title="Inpatient detox")
+    make_topic(reviewer, "inpatient", title="Inpatient", body="Detox first.")
+
+    assert search_slugs(client, "inpatient detox") == ["inpatient-detox", "inpatient"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="search terms are PostgreSQL's"
+)
+def test_search_terms_rank_as_their_whole_documents(seed_content):
+    # content/search.py RANK_WEIGHTS and migration 0014's stored ranks agree.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*), count(*) FILTER (
+                WHERE term.rank <> ts_rank(%s::float4[], document.document,
+                    term.lexeme::tsquery)
+            )
+            FROM content_searchterm term
+            JOIN content_searchdocument document ON term.item_id = coalesce(
+                document.topic_id, document.comparison_id, document.faq_id)
+            WHERE term.kind = CASE
+                WHEN document.topic_id IS NOT NULL THEN 'topic'
+                WHEN document.comparison_id IS NOT NULL THEN 'comparison'
+                ELSE 'faq' END
+            AND term.lexeme ~ '^[a-z]+$'
+            """,
+            [search.RANK_WEIGHTS],
+        )
+        terms, differing = cursor.fetchone()
+
+    assert terms > 1000
+    assert differing == 0
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="search terms are PostgreSQL's"
+)
+def test_search_terms_follow_their_documents(reviewer):
+    topic = make_topic(reviewer, "aftercare", title="Aftercare", body="Groups.")
+
+    topic.body = "Sponsorship."
+    topic.save()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT lexeme FROM content_searchterm WHERE item_id = %s"
+            " AND kind = 'topic' ORDER BY lexeme",
+            [topic.pk],
+        )
+        lexemes = [row[0] for row in cursor.fetchall()]
+    assert lexemes == ["aftercar", "sponsorship", "summari"]
+
+    topic.delete()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM content_searchterm")
+        assert cursor.fetchone() == (0,)

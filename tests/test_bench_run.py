@@ -60,6 +60,13 @@ def test_bench_load_plan_loads_a_slow_endpoint_one_request_at_a_time():
     assert plan.timeout > 40
 
 
+def test_bench_load_plan_keeps_a_row_s_own_connections():
+    args = Namespace(seconds=10, connections=16)
+    one_client = Row("one", "uncached", "/", seconds_alone=0.02, connections=1)
+
+    assert load_plan(one_client, args).connections == 1
+
+
 def test_bench_combine_weighs_halves_by_their_time():
     first = Load(100, 100.0, 10.0, 20.0, 0, 0)  # 1 s
     second = Load(300, 50.0, 30.0, 40.0, 1, 0)  # 6 s

@@ -60,7 +60,8 @@ class PreviewView(APIView):
                 response = viewset.as_view({"get": "retrieve"})(
                     request._request, **{lookup: str(getattr(published, lookup))}
                 )
-                response.render()
+                if hasattr(response, "render"):  # Errors; documents are bytes.
+                    response.render()
         finally:
             replica_reads.reset(reads)
         if response.status_code == status.HTTP_404_NOT_FOUND:

@@ -1,6 +1,7 @@
 """Response shapes of API v1. Changes here are additive only (see README)."""
 
 from django.urls import reverse
+from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -178,7 +179,12 @@ class PublicParentMixin(serializers.Serializer):
         # ``parent_is_public`` is annotated by the view with the publication rule.
         if topic.parent_id is None or not topic.parent_is_public:
             return None
-        return TopicLinkSerializer(topic.parent, context=self.context).data
+        return self.topic_link.to_representation(topic.parent)
+
+    @cached_property
+    def topic_link(self):
+        # Built once per serializer: building one costs more than using it.
+        return TopicLinkSerializer(context=self.context)
 
 
 class TopicListSerializer(PublicParentMixin, PublishableSerializer):
@@ -270,7 +276,11 @@ class OptionSerializer(ResponseModelSerializer):
     def get_topic(self, option):
         if option.topic_id is None or not option.topic_is_public:
             return None
-        return TopicLinkSerializer(option.topic, context=self.context).data
+        return self.topic_link.to_representation(option.topic)
+
+    @cached_property
+    def topic_link(self):
+        return TopicLinkSerializer(context=self.context)
 
     def get_benefits(self, option) -> list[str]:
         return [p.text for p in option.points.all() if p.kind == PointKind.BENEFIT]

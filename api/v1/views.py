@@ -5,7 +5,10 @@ window is evaluated at request time, and every public read, nested children
 included, goes through ``published()``.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch
+import json
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -18,9 +21,9 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.utils.mediatypes import _MediaType
 from rest_framework.views import APIView
 
-from api import jsonld
 from api.caching import ConditionalGetMixin
 from api.filtering import StrictQueryParametersMixin
 from api.jsonld import JSONLD_MEDIA_TYPE, JSONLDRenderer
@@ -29,18 +32,14 @@ from content.assessment import DISCLAIMER, assess, questionnaire
 from content.models import (
     FAQ,
     NATIONAL,
-    AspectCell,
     Comparison,
-    ComparisonOption,
-    Criterion,
-    CriterionEffect,
     Resource,
     Topic,
 )
-from content.reader import public_url
 from content.search import search
 from embed.views import widget_document
 from partners.keys import KEY_QUERY_PARAMETER
+from publishing import documents
 
 from . import schema
 from .filters import ComparisonFilter, FAQFilter, ResourceFilter, TopicFilter
@@ -57,18 +56,20 @@ from .serializers import (
     TopicListSerializer,
 )
 
+JSON_RENDERERS = (JSONRenderer, JSONLDRenderer)
+
 MAX_QUERY_LENGTH = 200
 BLANK = " \t\r\n"  # The schema's pattern for q says the same: not only these.
-
-
-def is_public(model, now, field: str = "pk"):
-    """Annotation: whether the related item named by ``field`` is public."""
-    return Exists(model.objects.published(now).filter(pk=OuterRef(field)))
 
 
 class PublicViewSet(
     StrictQueryParametersMixin, ConditionalGetMixin, viewsets.ReadOnlyModelViewSet
 ):
+    """Reads of published items, served from their stored documents
+    (``publishing.documents``): a list page is assembled from stored entries,
+    a detail is one stored body. The serializers declare the shapes (for the
+    schema) and render the documents; they do not run here."""
+
     detail_serializer_class = None
     # Actions that also answer ``Accept: application/ld+json``.
     jsonld_actions: tuple[str, ...] = ()
@@ -76,6 +77,7 @@ class PublicViewSet(
     usage_family = ""
     # Widget actions also take the partner key as ``?key=`` (api.authentication).
     key_in_query = False
+    document_kind = ""  # a kind of publishing.documents.KINDS
 
     def allowed_query_parameters(self):
         if self.action == "widget":
@@ -96,11 +98,51 @@ class PublicViewSet(
             return self.detail_serializer_class
         return self.serializer_class
 
+    def get_queryset(self):
+        return self.queryset.model.objects.published(timezone.now())
+
+    def stored(self, body: bytes, modified_at=None):
+        """A response of stored JSON, for this request's origin."""
+        origin = f"{self.request.scheme}://{self.request.get_host()}"
+        body = documents.for_origin(body, origin)
+        renderer = self.request.accepted_renderer
+        accepted = _MediaType(self.request.accepted_media_type)
+        if isinstance(renderer, JSON_RENDERERS) and "indent" not in accepted.params:
+            response = HttpResponse(body, content_type=renderer.media_type)
+        else:  # Indented JSON, or the browsable API (DEBUG only).
+            response = Response(json.loads(body))
+        # The document's own time (public_freshness); lists take the content's.
+        response.modified_at = modified_at
+        return response
+
+    def document(self, representation: str):
+        lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        found = documents.find(self.document_kind, lookup, representation)
+        if found is None:
+            name = self.queryset.model._meta.object_name
+            raise Http404(f"No {name} matches the given query.")
+        return self.stored(bytes(found.body), found.modified_at)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.document(documents.DETAIL)
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
+        entries = documents.entries(self.document_kind, ids)
+        envelope = self.paginator.get_paginated_response([]).data
+        empty = documents.render(envelope)
+        # "results" is the envelope's last member: the entries go in its list.
+        assert empty.endswith(b'"results":[]}')
+        body = b"%s%s]}" % (empty[: -len(b"]}")], b",".join(entries))
+        return self.stored(body)
+
 
 @schema.topics
 class TopicViewSet(PublicViewSet):
     """Subject pages, such as heroin rehab or medical detox."""
 
+    queryset = Topic.objects.all()
     serializer_class = TopicListSerializer
     detail_serializer_class = TopicDetailSerializer
     filterset_class = TopicFilter
@@ -108,30 +150,13 @@ class TopicViewSet(PublicViewSet):
     ordering = ["title"]
     lookup_field = "slug"
     jsonld_actions = ("retrieve",)
+    document_kind = "topic"
 
     def get_queryset(self):
         now = timezone.now()
-        public_topics = Topic.objects.published(now)
-        queryset = public_topics.select_related("parent", "reviewed_by").annotate(
-            parent_is_public=is_public(Topic, now, "parent_id")
-        )
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                "sections",
-                "sources",
-                Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs"),
-                Prefetch(
-                    "comparisons",
-                    Comparison.objects.published(now),
-                    to_attr="public_comparisons",
-                ),
-                Prefetch("children", public_topics, to_attr="public_children"),
-                Prefetch(
-                    "related_topics", public_topics, to_attr="public_related_topics"
-                ),
-            )
-        elif self.action in ("faqpage", "medicalwebpage", "widget"):
-            queryset = queryset.prefetch_related(
+        queryset = Topic.objects.published(now)
+        if self.action == "widget":
+            queryset = queryset.select_related("reviewed_by").prefetch_related(
                 "sources",
                 Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs"),
             )
@@ -139,30 +164,18 @@ class TopicViewSet(PublicViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         if self.wants_jsonld():
-            return self.medicalwebpage(request, *args, **kwargs)
+            return self.document("medicalwebpage")
         return super().retrieve(request, *args, **kwargs)
 
     @action(detail=True, renderer_classes=[JSONLDRenderer, JSONRenderer])
     def faqpage(self, request, slug=None):
         """The topic's FAQs as schema.org FAQPage JSON-LD."""
-        topic = self.get_object()
-        url = f"{public_url(request, topic)}#faqs"
-        return Response(
-            jsonld.faq_page(
-                topic, topic.public_faqs, url=url, name=f"{topic.title}: FAQs"
-            )
-        )
+        return self.document("faqpage")
 
     @action(detail=True, renderer_classes=[JSONLDRenderer, JSONRenderer])
     def medicalwebpage(self, request, slug=None):
         """The topic as schema.org MedicalWebPage JSON-LD."""
-        topic = self.get_object()
-        url = public_url(request, topic)
-        return Response(
-            jsonld.medical_web_page(
-                topic, topic.public_faqs, url=url, faq_url=f"{url}#faqs"
-            )
-        )
+        return self.document("medicalwebpage")
 
     @action(detail=True, key_in_query=True, usage_family="embed")
     def widget(self, request, slug=None):
@@ -175,6 +188,7 @@ class TopicViewSet(PublicViewSet):
 class ComparisonViewSet(PublicViewSet):
     """Side-by-side comparisons of treatment options, with deciding criteria."""
 
+    queryset = Comparison.objects.all()
     serializer_class = ComparisonListSerializer
     detail_serializer_class = ComparisonDetailSerializer
     filterset_class = ComparisonFilter
@@ -182,25 +196,17 @@ class ComparisonViewSet(PublicViewSet):
     ordering = ["title"]
     lookup_field = "slug"
     jsonld_actions = ("retrieve",)
+    document_kind = "comparison"
 
     def retrieve(self, request, *args, **kwargs):
         if self.wants_jsonld():
-            return self.faqpage(request, *args, **kwargs)
+            return self.document("faqpage")
         return super().retrieve(request, *args, **kwargs)
 
     @action(detail=True, renderer_classes=[JSONLDRenderer, JSONRenderer])
     def faqpage(self, request, slug=None):
         """The comparison's FAQs as schema.org FAQPage JSON-LD."""
-        comparison = self.get_object()
-        url = f"{public_url(request, comparison)}#faqs"
-        return Response(
-            jsonld.faq_page(
-                comparison,
-                comparison.public_faqs,
-                url=url,
-                name=f"{comparison.title}: FAQs",
-            )
-        )
+        return self.document("faqpage")
 
     @action(detail=True, key_in_query=True, usage_family="embed")
     def widget(self, request, slug=None):
@@ -210,63 +216,39 @@ class ComparisonViewSet(PublicViewSet):
 
     def get_queryset(self):
         now = timezone.now()
-        queryset = Comparison.objects.published(now).select_related(
-            "topic", "reviewed_by"
-        )
-        if self.action in ("faqpage", "widget") or (
-            self.action == "retrieve" and self.wants_jsonld()
-        ):
-            return queryset.prefetch_related(
+        queryset = Comparison.objects.published(now)
+        if self.action == "widget":
+            queryset = queryset.select_related("topic", "reviewed_by").prefetch_related(
                 Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs")
             )
-        if self.action != "retrieve":
-            return queryset.prefetch_related("options")
-        options = (
-            ComparisonOption.objects.select_related("topic")
-            .annotate(topic_is_public=is_public(Topic, now, "topic_id"))
-            .prefetch_related("points")
-        )
-        criteria = Criterion.objects.published(now).prefetch_related(
-            Prefetch("effects", CriterionEffect.objects.select_related("option"))
-        )
-        return queryset.prefetch_related(
-            Prefetch("options", options),
-            Prefetch("aspects__cells", AspectCell.objects.all()),
-            Prefetch("criteria", criteria, to_attr="public_criteria"),
-            Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs"),
-            "sources",
-        )
+        return queryset
 
 
 @schema.faqs
 class FAQViewSet(PublicViewSet):
     """Questions and answers, for apps and for partner sites to embed."""
 
+    queryset = FAQ.objects.all()
     serializer_class = FAQSerializer
     filterset_class = FAQFilter
     ordering_fields = ["position", "updated_at", "created_at"]
     ordering = ["topic__title", "position"]
     lookup_field = "id"
     lookup_value_regex = r"[0-9]{1,18}"
-
-    def get_queryset(self):
-        return FAQ.objects.published(timezone.now()).select_related(
-            "topic", "comparison", "reviewed_by"
-        )
+    document_kind = "faq"
 
 
 @schema.resources
 class ResourceViewSet(PublicViewSet):
     """Where to get help: helplines, crisis lines, treatment locators."""
 
+    queryset = Resource.objects.all()
     serializer_class = ResourceSerializer
     filterset_class = ResourceFilter
     ordering_fields = ["name", "updated_at", "created_at"]
     ordering = ["name"]
     lookup_field = "slug"
-
-    def get_queryset(self):
-        return Resource.objects.published(timezone.now()).select_related("reviewed_by")
+    document_kind = "resource"
 
 
 @schema.search

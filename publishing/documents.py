@@ -1,0 +1,605 @@
+"""Every public representation of a published item, rendered once, read as bytes.
+
+The API's serializers stay the one definition of each shape: this module runs
+them when an item (or anything it shows) changes and stores the bytes, and the
+API serves those bytes with one indexed read. Whether an item is public is
+never taken from a document: every read filters by ``published(now)``, so an
+unpublished, expired or deleted item is gone at once, however it changed.
+
+A document is rendered again on its first read at or after ``valid_until``:
+
+- an edit marks the documents that show the edited row stale, in the edit's
+  own transaction (``publishing.receivers``), and renders them once it
+  commits;
+- a scheduled change to something a document shows (a child going live or
+  expiring, a scheduled revision falling due) is its ``valid_until``: no cron;
+- a write that skips Django's signals (``QuerySet.update()``, SQL) is caught
+  within ``DOCUMENT_RECHECK_SECONDS``, when every document is rendered again
+  and kept (with its ETag and Last-Modified) if its bytes did not change.
+"""
+
+import datetime
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
+
+from api import jsonld
+from api.v1 import serializers
+from content.models import (
+    FAQ,
+    AspectCell,
+    Comparison,
+    ComparisonOption,
+    ContentChange,
+    Criterion,
+    CriterionEffect,
+    Resource,
+    Topic,
+)
+from content.models.changes import NEVER_CHANGED
+from content.reader import public_url
+from content.revisions import apply_due_revisions, previewing
+
+from .models import Document, DocumentLink
+
+# Documents are rendered for this origin and served with the request's own
+# (``.invalid`` is reserved: no real address can contain it).
+PLACEHOLDER_HOST = "origin.rehabinfo.invalid"
+PLACEHOLDER_ORIGIN = f"https://{PLACEHOLDER_HOST}"
+# "Render again on the next read", for documents marked stale.
+STALE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+# Documents of at most this many items are rendered when an edit commits;
+# a change shown by more (a reviewer's name) renders on each page's next read.
+EAGER_RENDER_LIMIT = 50
+RENDER_BATCH_SIZE = 200
+
+JSON = "application/json"
+JSONLD = jsonld.JSONLD_MEDIA_TYPE
+DETAIL = "detail"
+ENTRY = "entry"  # an item as a list page shows it
+
+
+class PlaceholderRequest(HttpRequest):
+    """The request documents are rendered for: only its origin is read."""
+
+    def get_host(self):
+        return PLACEHOLDER_HOST
+
+    def _get_scheme(self):
+        return "https"
+
+
+def is_public(model, now, field_name: str):
+    return Exists(model.objects.published(now).filter(pk=OuterRef(field_name)))
+
+
+def topic_pages(now):
+    public_topics = Topic.objects.published(now)
+    return (
+        public_topics.select_related("parent", "reviewed_by")
+        .annotate(parent_is_public=is_public(Topic, now, "parent_id"))
+        .prefetch_related(
+            "sections",
+            "sources",
+            Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs"),
+            Prefetch(
+                "comparisons",
+                Comparison.objects.published(now),
+                to_attr="public_comparisons",
+            ),
+            Prefetch("children", public_topics, to_attr="public_children"),
+            Prefetch("related_topics", public_topics, to_attr="public_related_topics"),
+        )
+    )
+
+
+def comparison_pages(now):
+    options = (
+        ComparisonOption.objects.select_related("topic")
+        .annotate(topic_is_public=is_public(Topic, now, "topic_id"))
+        .prefetch_related("points")
+    )
+    criteria = Criterion.objects.published(now).prefetch_related(
+        Prefetch("effects", CriterionEffect.objects.select_related("option"))
+    )
+    return (
+        Comparison.objects.published(now)
+        .select_related("topic", "reviewed_by")
+        .prefetch_related(
+            Prefetch("options", options),
+            Prefetch("aspects__cells", AspectCell.objects.all()),
+            Prefetch("criteria", criteria, to_attr="public_criteria"),
+            Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs"),
+            "sources",
+        )
+    )
+
+
+def faq_pages(now):
+    return FAQ.objects.published(now).select_related(
+        "topic", "comparison", "reviewed_by"
+    )
+
+
+def resource_pages(now):
+    return Resource.objects.published(now).select_related("reviewed_by")
+
+
+def serialized(serializer_class):
+    """Render many items with one serializer: DRF builds a serializer's fields
+    once per instance, which costs more than the items themselves."""
+
+    def render(items, request):
+        return serializer_class(items, many=True, context={"request": request}).data
+
+    return render
+
+
+def each(build):
+    def render(items, request):
+        return [build(item, request) for item in items]
+
+    return render
+
+
+def topic_faqpage(topic, request):
+    url = f"{public_url(request, topic)}#faqs"
+    return jsonld.faq_page(
+        topic, topic.public_faqs, url=url, name=f"{topic.title}: FAQs"
+    )
+
+
+def topic_medicalwebpage(topic, request):
+    url = public_url(request, topic)
+    return jsonld.medical_web_page(
+        topic, topic.public_faqs, url=url, faq_url=f"{url}#faqs"
+    )
+
+
+def comparison_faqpage(comparison, request):
+    url = f"{public_url(request, comparison)}#faqs"
+    return jsonld.faq_page(
+        comparison, comparison.public_faqs, url=url, name=f"{comparison.title}: FAQs"
+    )
+
+
+# What each kind's documents show besides the item itself, as (kind, relation):
+# every related row, public or not, so that its publication reaches them.
+def topic_links(ids):
+    yield from relation_links(Topic, ids, "parent_id", "topic")
+    yield from relation_links(Topic, ids, "reviewed_by_id", "reviewer")
+    yield from reverse_links(FAQ, "topic_id", ids, "faq")
+    yield from reverse_links(Comparison, "topic_id", ids, "comparison")
+    yield from reverse_links(Topic, "parent_id", ids, "topic")
+    related = Topic.related_topics.through.objects.filter(from_topic_id__in=ids)
+    for topic_id, other in related.values_list("from_topic_id", "to_topic_id"):
+        yield topic_id, "topic", other
+    sources = Topic.sources.through.objects.filter(topic_id__in=ids)
+    for topic_id, source_id in sources.values_list("topic_id", "source_id"):
+        yield topic_id, "source", source_id
+
+
+def comparison_links(ids):
+    yield from relation_links(Comparison, ids, "topic_id", "topic")
+    yield from relation_links(Comparison, ids, "reviewed_by_id", "reviewer")
+    yield from reverse_links(
+        ComparisonOption, "comparison_id", ids, "topic", "topic_id"
+    )
+    yield from reverse_links(FAQ, "comparison_id", ids, "faq")
+    sources = Comparison.sources.through.objects.filter(comparison_id__in=ids)
+    for comparison_id, source_id in sources.values_list("comparison_id", "source_id"):
+        yield comparison_id, "source", source_id
+
+
+def faq_links(ids):
+    yield from relation_links(FAQ, ids, "topic_id", "topic")
+    yield from relation_links(FAQ, ids, "comparison_id", "comparison")
+    yield from relation_links(FAQ, ids, "reviewed_by_id", "reviewer")
+
+
+def resource_links(ids):
+    yield from relation_links(Resource, ids, "reviewed_by_id", "reviewer")
+
+
+def relation_links(model, ids, field_name, shows_kind):
+    rows = model.objects.filter(pk__in=ids, **{f"{field_name}__isnull": False})
+    for item_id, other in rows.values_list("pk", field_name):
+        yield item_id, shows_kind, other
+
+
+def reverse_links(model, field_name, ids, shows_kind, shown_field="pk"):
+    rows = model.objects.filter(**{f"{field_name}__in": ids})
+    if shown_field != "pk":
+        rows = rows.filter(**{f"{shown_field}__isnull": False})
+    for item_id, other in rows.values_list(field_name, shown_field):
+        yield item_id, shows_kind, other
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How the documents of one kind of item are rendered."""
+
+    name: str
+    model: type
+    lookup_field: str
+    pages: Callable  # now -> queryset of public items with what their pages show
+    links: Callable  # ids -> (item_id, shows_kind, shows_id)
+    # Representation name -> (render(items, request) -> data of each, media type).
+    representations: dict = field(default_factory=dict)
+    entry: str = ENTRY  # the representation a list page shows
+
+    def lookup(self, item) -> str:
+        return str(getattr(item, self.lookup_field))
+
+
+KINDS = {
+    "topic": Kind(
+        "topic",
+        Topic,
+        "slug",
+        topic_pages,
+        topic_links,
+        {
+            DETAIL: (serialized(serializers.TopicDetailSerializer), JSON),
+            ENTRY: (serialized(serializers.TopicListSerializer), JSON),
+            "medicalwebpage": (each(topic_medicalwebpage), JSONLD),
+            "faqpage": (each(topic_faqpage), JSONLD),
+        },
+    ),
+    "comparison": Kind(
+        "comparison",
+        Comparison,
+        "slug",
+        comparison_pages,
+        comparison_links,
+        {
+            DETAIL: (serialized(serializers.ComparisonDetailSerializer), JSON),
+            ENTRY: (serialized(serializers.ComparisonListSerializer), JSON),
+            "faqpage": (each(comparison_faqpage), JSONLD),
+        },
+    ),
+    # An FAQ and a resource look the same in a list as on their own.
+    "faq": Kind(
+        "faq",
+        FAQ,
+        "id",
+        faq_pages,
+        faq_links,
+        {DETAIL: (serialized(serializers.FAQSerializer), JSON)},
+        entry=DETAIL,
+    ),
+    "resource": Kind(
+        "resource",
+        Resource,
+        "slug",
+        resource_pages,
+        resource_links,
+        {DETAIL: (serialized(serializers.ResourceSerializer), JSON)},
+        entry=DETAIL,
+    ),
+}
+PUBLISHABLE_KINDS = {kind.model: name for name, kind in KINDS.items()}
+
+
+def render(data) -> bytes:
+    """Bytes exactly as the API's JSON renderers send ``data``."""
+    return JSONRenderer().render(data)
+
+
+def body_etag(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def recheck_interval() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.DOCUMENT_RECHECK_SECONDS)
+
+
+@dataclass
+class Report:
+    """What a rebuild did, document by document."""
+
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    # What was rendered: the caller serves from these, not from a read that
+    # might go to a replica which has not received them yet.
+    documents: list = field(default_factory=list, repr=False)
+
+    def add(self, other: "Report") -> None:
+        self.created += other.created
+        self.changed += other.changed
+        self.unchanged += other.unchanged
+        self.removed += other.removed
+
+    def __str__(self):
+        return (
+            f"{self.created} created, {self.changed} changed, "
+            f"{self.unchanged} unchanged, {self.removed} removed"
+        )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When what an item's pages show last changed, or will next, by the clock."""
+
+    passed: datetime.datetime | None  # the latest publish/unpublish time passed
+    upcoming: datetime.datetime | None  # the next one
+
+
+def schedules(shown_by: dict[int, set], now) -> dict[int, Schedule]:
+    """The ``Schedule`` of each item from the publication windows of the rows
+    its pages show (or could show), in one query per kind."""
+    shown = defaultdict(set)
+    for shows in shown_by.values():
+        for shows_kind, shows_id in shows:
+            if shows_kind in KINDS:
+                shown[shows_kind].add(shows_id)
+    times = {}
+    for kind_name, ids in shown.items():
+        rows = (
+            KINDS[kind_name]
+            .model.objects.filter(pk__in=ids)
+            .filter(Q(publish_at__isnull=False) | Q(unpublish_at__isnull=False))
+        )
+        for pk, *window in rows.values_list("pk", "publish_at", "unpublish_at"):
+            times[(kind_name, pk)] = [t for t in window if t is not None]
+    result = {}
+    for item_id, shows in shown_by.items():
+        moments = [t for key in shows for t in times.get(key, ())]
+        result[item_id] = Schedule(
+            passed=max((t for t in moments if t <= now), default=None),
+            upcoming=min((t for t in moments if t > now), default=None),
+        )
+    return result
+
+
+def first_modified_at(schedule: Schedule, edited_at, now) -> datetime.datetime:
+    """Last-Modified of a document rendered for the first time: when the
+    content last changed (an edit, or a publication time passing), never the
+    moment it happened to be rendered."""
+    changed = max(filter(None, [edited_at, schedule.passed]), default=NEVER_CHANGED)
+    return min(changed, now)
+
+
+def rebuild_items(kind: Kind, ids: Iterable[int], now) -> Report:
+    """Render every document of these items (of one kind) as they stand now.
+
+    A document whose bytes did not change keeps its ETag and Last-Modified;
+    an item that is no longer public loses its documents.
+    """
+    ids = set(ids)
+    report = Report()
+    request = PlaceholderRequest()
+    with transaction.atomic():  # Reads the primary, and stores all or nothing.
+        links = defaultdict(set)
+        for item_id, shows_kind, shows_id in kind.links(ids):
+            links[item_id].add((shows_kind, shows_id))
+        # A live item's scheduled revision is a moment its pages change.
+        for live_id, revision_id in kind.model.objects.filter(
+            revision_of_id__in=ids
+        ).values_list("revision_of_id", "pk"):
+            links[live_id].add((kind.name, revision_id))
+        schedule = schedules(
+            {item_id: links[item_id] | {(kind.name, item_id)} for item_id in ids},
+            now,
+        )
+        edited_at = ContentChange.last_changed_at()
+        existing = {
+            (doc.item_id, doc.representation): doc
+            for doc in Document.objects.filter(kind=kind.name, item_id__in=ids).only(
+                "item_id", "representation", "lookup", "etag", "modified_at"
+            )
+        }
+        documents = []
+        items = list(kind.pages(now).filter(pk__in=ids))
+        for name, (renderer, media_type) in kind.representations.items():
+            for item, data in zip(items, renderer(items, request), strict=True):
+                body = render(data)
+                etag = body_etag(body)
+                before = existing.pop((item.pk, name), None)
+                unchanged = (
+                    before is not None
+                    and before.etag == etag
+                    and before.lookup == kind.lookup(item)
+                )
+                if before is None:
+                    report.created += 1
+                    modified_at = first_modified_at(schedule[item.pk], edited_at, now)
+                elif unchanged:
+                    report.unchanged += 1
+                    modified_at = before.modified_at
+                else:
+                    report.changed += 1
+                    modified_at = now
+                valid_until = now + recheck_interval()
+                if schedule[item.pk].upcoming:
+                    valid_until = min(valid_until, schedule[item.pk].upcoming)
+                documents.append(
+                    Document(
+                        kind=kind.name,
+                        item_id=item.pk,
+                        lookup=kind.lookup(item),
+                        representation=name,
+                        media_type=media_type,
+                        body=body,
+                        etag=etag,
+                        modified_at=modified_at,
+                        rendered_at=now,
+                        valid_until=valid_until,
+                    )
+                )
+        if existing:  # No longer public, or renamed.
+            report.removed += len(existing)
+            Document.objects.filter(pk__in=[d.pk for d in existing.values()]).delete()
+        Document.objects.bulk_create(
+            documents,
+            update_conflicts=True,
+            unique_fields=["kind", "lookup", "representation"],
+            update_fields=[
+                "item_id",
+                "media_type",
+                "body",
+                "etag",
+                "modified_at",
+                "rendered_at",
+                "valid_until",
+            ],
+        )
+        report.documents = documents
+        DocumentLink.objects.filter(kind=kind.name, item_id__in=ids).delete()
+        DocumentLink.objects.bulk_create(
+            DocumentLink(
+                kind=kind.name, item_id=item_id, shows_kind=s_kind, shows_id=s_id
+            )
+            for item_id, shows in links.items()
+            for s_kind, s_id in shows
+        )
+    return report
+
+
+def rebuild(keys: Iterable[tuple[str, int]], now=None) -> Report:
+    """Render the documents of these (kind, id) items; other kinds are ignored."""
+    now = now or timezone.now()
+    by_kind = defaultdict(set)
+    for kind_name, item_id in keys:
+        if kind_name in KINDS:
+            by_kind[kind_name].add(item_id)
+    report = Report()
+    for kind_name, ids in by_kind.items():
+        report.add(rebuild_items(KINDS[kind_name], ids, now))
+    return report
+
+
+def rebuild_all(now=None, batch_size: int = RENDER_BATCH_SIZE) -> Report:
+    """Render every public item's documents; drop every other document."""
+    now = now or timezone.now()
+    apply_due_revisions(now)
+    report = Report()
+    for kind in KINDS.values():
+        public_ids = list(
+            kind.model.objects.published(now)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for start in range(0, len(public_ids), batch_size):
+            batch = public_ids[start : start + batch_size]
+            report.add(rebuild_items(kind, batch, now))
+        gone = Document.objects.filter(kind=kind.name).exclude(item_id__in=public_ids)
+        report.removed += gone.count()
+        gone.delete()
+        DocumentLink.objects.filter(kind=kind.name).exclude(
+            item_id__in=public_ids
+        ).delete()
+    return report
+
+
+def items_showing(keys: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    """These items and every item whose documents show one of these rows."""
+    condition = Q(pk__in=[])
+    for kind_name, ids in group(keys).items():
+        condition |= Q(shows_kind=kind_name, shows_id__in=ids)
+    linked = DocumentLink.objects.filter(condition).values_list("kind", "item_id")
+    return {key for key in keys if key[0] in KINDS} | set(linked)
+
+
+def mark_stale(rows: set, pages: set = frozenset()) -> int:
+    """Make the documents of these rows and pages, and every document that
+    shows one of the rows, render on their next read."""
+    own = Q(pk__in=[])
+    shows = Q(pk__in=[])
+    for kind_name, ids in group(rows | pages).items():
+        own |= Q(kind=kind_name, item_id__in=ids)
+    for kind_name, ids in group(rows).items():
+        shows |= Q(shows_kind=kind_name, shows_id__in=ids)
+    showing = DocumentLink.objects.filter(
+        shows, kind=OuterRef("kind"), item_id=OuterRef("item_id")
+    )
+    return (
+        Document.objects.filter(own | Exists(showing))
+        .exclude(valid_until=STALE)
+        .update(valid_until=STALE)
+    )
+
+
+def group(keys) -> dict[str, set[int]]:
+    grouped = defaultdict(set)
+    for kind_name, item_id in keys:
+        grouped[kind_name].add(item_id)
+    return grouped
+
+
+def is_fresh(document: Document, now) -> bool:
+    return now < document.valid_until and not previewing.get()
+
+
+def fresh(kind_name: str, lookup: str, representation: str, now):
+    """The document at this address if its item is public and it is fresh:
+    one indexed query."""
+    kind = KINDS[kind_name]
+    public = kind.model.objects.published(now).filter(**{kind.lookup_field: lookup})
+    document = (
+        Document.objects.filter(
+            kind=kind_name,
+            lookup=lookup,
+            representation=representation,
+            item_id__in=public.values("pk"),
+        )
+        .only("body", "modified_at", "valid_until")
+        .first()
+    )
+    if document is not None and is_fresh(document, now):
+        return document
+    return None
+
+
+def find(kind_name: str, lookup: str, representation: str, now=None):
+    """The public document at this address, rendered first if it is stale or
+    missing; ``None`` when no public item has the address."""
+    now = now or timezone.now()
+    document = fresh(kind_name, lookup, representation, now)
+    if document is not None:
+        return document
+    kind = KINDS[kind_name]
+    apply_due_revisions(now)  # A scheduled revision may be what changed.
+    public = kind.model.objects.published(now).filter(**{kind.lookup_field: lookup})
+    item_id = public.values_list("pk", flat=True).first()
+    if item_id is None:
+        return None
+    rendered = rebuild_items(kind, [item_id], now).documents
+    return next((d for d in rendered if d.representation == representation), None)
+
+
+def entries(kind_name: str, ids: list[int], now=None) -> list[bytes]:
+    """The list entries of these public items, in order."""
+    now = now or timezone.now()
+    kind = KINDS[kind_name]
+    found = {
+        doc.item_id: doc
+        for doc in Document.objects.filter(
+            kind=kind_name, representation=kind.entry, item_id__in=ids
+        ).only("item_id", "body", "valid_until")
+    }
+    stale = [
+        item_id
+        for item_id in ids
+        if not (item_id in found and is_fresh(found[item_id], now))
+    ]
+    if stale:
+        for doc in rebuild_items(kind, stale, now).documents:
+            if doc.representation == kind.entry:
+                found[doc.item_id] = doc
+    return [bytes(found[item_id].body) for item_id in ids if item_id in found]
+
+
+def for_origin(body: bytes, origin: str) -> bytes:
+    """A stored body as sent to a request on ``origin`` ("https://host")."""
+    return body.replace(PLACEHOLDER_ORIGIN.encode(), origin.encode())
