@@ -40,7 +40,6 @@ serve: $(BIN)/.installed
 	$(MANAGE) ensure_database
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed
-	$(MANAGE) render_documents
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(BIN)/gunicorn --config gunicorn.conf.py rehabinfo.wsgi
 

@@ -31,14 +31,15 @@ max_requests_jitter = max_requests // 10
 preload_app = True
 
 # Oversized request lines and headers are refused (414, 431) before Django
-# runs; oversized bodies get a 413 from api.middleware.RequestSizeLimitMiddleware.
+# runs; oversized bodies get a 413 from
+# rehabinfo.middleware.RequestSizeLimitMiddleware.
 limit_request_line = int(os.environ.get("GUNICORN_LIMIT_REQUEST_LINE", "4094"))
 limit_request_fields = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELDS", "100"))
 limit_request_field_size = int(
     os.environ.get("GUNICORN_LIMIT_REQUEST_FIELD_SIZE", "8190")
 )
 
-# The app writes its own JSON access line per request (api.middleware).
+# The app writes its own JSON access line per request (rehabinfo.middleware).
 accesslog = None
 errorlog = "-"
 # Trust X-Forwarded-* only from the load balancer's addresses.

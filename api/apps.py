@@ -9,8 +9,6 @@ class ApiConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        # Connects the receivers that drop cached key lookups on key changes.
-        import api.partners  # noqa: F401
         from api.throttling import check_partner_rate_tiers
 
         checks.register(check_partner_rate_tiers)

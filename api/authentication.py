@@ -12,14 +12,14 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
-from api.keys import KEY_HEADER
-from api.partners import (
+from partners.access import (
     InvalidKey,
     OriginNotAllowed,
     TooManyKeyChecks,
     record_usage,
     resolve_partner,
 )
+from partners.keys import KEY_HEADER
 
 # The family of /api/v1/topics/heroin-rehab/ is "topics"; of /api/v1/, "root".
 FAMILY_PATH = re.compile(r"^/api/v[0-9]+/([^/]*)")

@@ -3,7 +3,7 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
-from api.partners import KEY_HEADER, KEY_QUERY_PARAMETER
+from partners.keys import KEY_HEADER, KEY_QUERY_PARAMETER
 
 
 def unknown_parameter_message(name: str, allowed: set[str]) -> str:

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from api.embed import EMBED_PATH_PREFIX, error_page
+from embed.views import EMBED_PATH_PREFIX, error_page
 from rehabinfo.outages import DATABASE_OUTAGES
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"

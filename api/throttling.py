@@ -27,7 +27,7 @@ from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-from api.models import Partner, RateTier
+from partners.models import Partner, RateTier
 from rehabinfo.cache import CacheUnavailable, shared_cache
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from api.models import KEY_NAME_LENGTH, PartnerAPIKey
+from partners.models import KEY_NAME_LENGTH, PartnerAPIKey
 
 
 def partner_required(view):

@@ -14,7 +14,7 @@ import queue
 import threading
 from logging.handlers import QueueHandler, QueueListener
 
-from api.keys import redact_keys
+from partners.keys import redact_keys
 
 
 class JSONLogFormatter(logging.Formatter):

@@ -80,7 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
-    # Hashing and storage of partner API keys (api.models.PartnerAPIKey).
+    # Hashing and storage of partner API keys (partners.models.PartnerAPIKey).
     "rest_framework_api_key",
     # Locks the admin login after repeated failures.
     "axes",
@@ -95,22 +95,24 @@ INSTALLED_APPS = [
     "pages",
     # Partners sign in to see their usage and keys, and to rotate a key.
     "partners",
+    # FAQ widgets for partner sites: the iframe page and faqs.js (/embed/v1/).
+    "embed",
     # Public representations rendered at publish time and served as bytes.
     "publishing",
 ]
 
 MIDDLEWARE = [
-    "api.middleware.RequestLogMiddleware",
-    "api.middleware.HeadBodyRemovalMiddleware",
+    "rehabinfo.middleware.RequestLogMiddleware",
+    "rehabinfo.middleware.HeadBodyRemovalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above the response cache, so that hits carry it as misses do.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "api.middleware.RequestSizeLimitMiddleware",
+    "rehabinfo.middleware.RequestSizeLimitMiddleware",
     "api.middleware.VersionLifecycleMiddleware",
     "api.response_cache.ResponseCacheMiddleware",
-    "api.middleware.DatabaseOutageMiddleware",
+    "rehabinfo.middleware.DatabaseOutageMiddleware",
     # Fresh stored documents, before the session, auth, CSRF and DRF work.
     "publishing.serving.StoredDocumentMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -328,7 +330,7 @@ AXES_VERBOSE = False  # lockouts are still logged as warnings
 AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
 SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
 
-# JSON lines in production (one per request from api.middleware), text in DEBUG.
+# JSON lines in production (one per request from rehabinfo.middleware), text in DEBUG.
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
@@ -422,7 +424,7 @@ PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "")
 # Set when v1 is retired: ISO dates announced in Deprecation and Sunset headers.
 API_V1_DEPRECATED_ON = os.environ.get("API_V1_DEPRECATED_ON", "")
 API_V1_SUNSET_ON = os.environ.get("API_V1_SUNSET_ON", "")
-# Rate of each partner tier (api.models.RateTier), DRF rate syntax; None: no limit.
+# Rate of each partner tier (partners.models.RateTier), DRF rate syntax; None: no limit.
 PARTNER_RATE_TIERS = {
     "standard": os.environ.get("API_PARTNER_RATE_STANDARD", "600/minute"),
     "high": os.environ.get("API_PARTNER_RATE_HIGH", "3000/minute"),

@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from api import health, problems
+from api import problems
+from rehabinfo import health
 
 admin.site.site_header = "Rehabinfo editorial admin"
 admin.site.site_title = "Rehabinfo admin"
@@ -15,7 +16,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", include("api.v1.urls")),
-    path("embed/v1/", include(("api.embed", "embed"))),
+    path("embed/v1/", include("embed.urls")),
     # Anything else under /api/ is a problem-details 404, never an HTML page.
     re_path(r"^api/", csrf_exempt(problems.not_found)),
     path(settings.ADMIN_PATH, admin.site.urls),

@@ -17,7 +17,7 @@ class TerminatedInputMiddleware:
     ends the input at the end of the body says so with
     ``wsgi.input_terminated`` (gunicorn does); the body is then read here, up
     to one byte over DATA_UPLOAD_MAX_MEMORY_SIZE, and its length says whether
-    api.middleware.RequestSizeLimitMiddleware refuses it (413).
+    rehabinfo.middleware.RequestSizeLimitMiddleware refuses it (413).
     """
 
     def __init__(self, application):

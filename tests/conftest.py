@@ -198,8 +198,9 @@ def no_outage_left_over():
     (Without the monkeypatch fixture, which would then be undone only after
     the test database is gone.)
     """
-    from api import health, problems
+    from api import problems
     from content.models import changes
+    from rehabinfo import health
     from rehabinfo.cache import shared_cache
 
     shared_cache.reset()
@@ -238,7 +239,7 @@ def unthrottled(monkeypatch, settings):
 @pytest.fixture
 def partner(db):
     """An active partner site allowed to embed from its two origins."""
-    from api.models import Partner
+    from partners.models import Partner
 
     return Partner.objects.create(
         name="Clinic Finder",

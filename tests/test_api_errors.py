@@ -6,10 +6,10 @@ import pytest
 from django.db import OperationalError, ProgrammingError
 from django.test import Client
 
-from api.middleware import RequestSizeLimitMiddleware
 from api.problems import PROBLEM_CONTENT_TYPE
 from api.throttling import PartnerRateThrottle
 from content.models import Topic
+from rehabinfo.middleware import RequestSizeLimitMiddleware
 
 
 def assert_problem(response, status: int):

@@ -21,8 +21,8 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django_otp.oath import totp
 
-from api.models import Partner
 from content.models import Topic
+from partners.models import Partner
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = os.environ.get("REHABINFO_SCREENSHOTS")  # folder to save them in

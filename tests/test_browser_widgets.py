@@ -17,7 +17,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from api.partners import record_usage
+from partners.access import record_usage
 from partners.models import PartnerUser
 from tests.test_browser import (
     SCREENSHOTS,
@@ -127,7 +127,7 @@ def refused_keys(api, partner_site):
     """Keys refused on the partner site, by the reason the widgets must give."""
     elsewhere = issue_key("Elsewhere clinic", "https://elsewhere.example")
     revoked = issue_key("Closed clinic", partner_site.origin)
-    from api.models import Partner
+    from partners.models import Partner
 
     Partner.objects.get(name="Closed clinic").revoke_keys()
     return {
@@ -142,7 +142,7 @@ def refused_keys(api, partner_site):
 @pytest.fixture
 def partner_with_usage(api, partner_site):
     """A partner login whose partner has made widget and search requests."""
-    from api.models import Partner
+    from partners.models import Partner
 
     issue_key("Usage clinic", partner_site.origin)
     partner = Partner.objects.get(name="Usage clinic")

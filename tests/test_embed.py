@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from api.embed import height_script
-from api.models import PartnerUsage
 from api.throttling import PartnerRateThrottle
 from content.models import FAQ, PublicationStatus, Topic
+from embed.views import height_script
+from partners.models import PartnerUsage
 from tests.test_rendering import MarkupCollector
 
 WIDGET = "/embed/v1/topics/heroin-rehab/faqs/"

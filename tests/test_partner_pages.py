@@ -4,9 +4,8 @@ and staff creating partner logins in the admin."""
 import pytest
 from django.contrib.auth.models import User
 
-from api.models import Partner
-from api.partners import record_usage
-from partners.models import PartnerUser
+from partners.access import record_usage
+from partners.models import Partner, PartnerUser
 
 PASSWORD = "a long partner passphrase"
 DASHBOARD = "/partners/"
@@ -257,7 +256,9 @@ def test_partner_login_form_refuses_a_weak_or_taken_username_and_password(
 def test_partner_admin_links_to_adding_a_login_for_it(
     admin_client, partner, partner_login
 ):
-    html = admin_client.get(f"/admin/api/partner/{partner.pk}/change/").content.decode()
+    html = admin_client.get(
+        f"/admin/partners/partner/{partner.pk}/change/"
+    ).content.decode()
 
     assert f'href="/admin/partners/partneruser/add/?partner={partner.pk}"' in html
     assert ">sam</a>" in html

@@ -13,16 +13,16 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from api.models import Partner, PartnerAPIKey, PartnerUsage, RateTier
-from api.partners import (
+from api.problems import PROBLEM_CONTENT_TYPE
+from api.throttling import PartnerRateThrottle, check_partner_rate_tiers
+from partners.access import (
     InvalidKey,
     OriginNotAllowed,
     lookup_cache_key,
     record_usage,
     resolve_partner,
 )
-from api.problems import PROBLEM_CONTENT_TYPE
-from api.throttling import PartnerRateThrottle, check_partner_rate_tiers
+from partners.models import Partner, PartnerAPIKey, PartnerUsage, RateTier
 
 TOPICS = "/api/v1/topics/"
 CLINIC = "https://clinic.example"
@@ -513,7 +513,7 @@ def test_schema_documents_the_optional_key_and_its_errors(client, db):
 
 
 def partner_url(view: str, *args) -> str:
-    return reverse(f"admin:api_partner_{view}", args=args)
+    return reverse(f"admin:partners_partner_{view}", args=args)
 
 
 def run_action(admin_client, action: str, partner, **extra):
@@ -535,8 +535,8 @@ def test_partner_admin_pages_render_for_a_superuser(admin_client, partner, key):
         partner_url("add"),
         partner_url("change", partner.pk),
         partner_url("history", partner.pk),
-        reverse("admin:api_partnerapikey_changelist"),
-        reverse("admin:api_partnerapikey_change", args=[api_key.pk]),
+        reverse("admin:partners_partnerapikey_changelist"),
+        reverse("admin:partners_partnerapikey_change", args=[api_key.pk]),
         reverse("admin:index"),
     ]
 
@@ -792,9 +792,9 @@ def test_good_keys_keep_their_tier_while_the_lookup_cache_is_down(
 ):
     from django.core.cache.backends.dummy import DummyCache
 
-    import api.partners
+    import partners.access
 
     # What the open Redis breaker looks like to the lookup cache: every read misses.
-    monkeypatch.setattr(api.partners, "cache", DummyCache("down", {}))
+    monkeypatch.setattr(partners.access, "cache", DummyCache("down", {}))
 
     assert statuses(client, 4, key) == [200, 200, 200, 429]

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from api.keys import redact_keys
+from partners.keys import redact_keys
 from rehabinfo.logs import BackgroundStreamHandler, JSONLogFormatter, RedactKeysFilter
 
 

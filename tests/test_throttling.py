@@ -8,8 +8,8 @@ import redis
 from redis.connection import Connection
 
 import api.throttling
-from api.models import RateTier
 from api.throttling import PartnerRateThrottle, ThrottleCounts
+from partners.models import RateTier
 from tests.conftest import FROZEN_NOW
 
 TOPICS = "/api/v1/topics/"

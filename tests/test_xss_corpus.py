@@ -7,8 +7,8 @@ attribute or URL scheme outside the allow-list may appear.
 
 import pytest
 
-from api.embed import height_script
 from content.models import FAQ, Comparison, Resource, Section, Topic
+from embed.views import height_script
 from tests.test_rendering import MarkupCollector, assert_safe
 
 LIVE_CONTENT_TAGS = {"script", "img", "svg", "iframe", "object", "embed", "form",

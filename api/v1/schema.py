@@ -16,8 +16,8 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from api.jsonld import JSONLD_MEDIA_TYPE, SCHEMA_ORG
-from api.keys import KEY_PATTERN
 from api.pagination import MAX_OFFSET, StrictLimitOffsetPagination
+from partners.keys import KEY_PATTERN
 
 from . import serializers as serializers_v1
 

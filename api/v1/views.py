@@ -25,10 +25,8 @@ from rest_framework.utils.mediatypes import _MediaType
 from rest_framework.views import APIView
 
 from api.caching import ConditionalGetMixin
-from api.embed import widget_document
 from api.filtering import StrictQueryParametersMixin
 from api.jsonld import JSONLD_MEDIA_TYPE, JSONLDRenderer
-from api.keys import KEY_QUERY_PARAMETER
 from api.pagination import StrictLimitOffsetPagination
 from content.assessment import DISCLAIMER, assess, questionnaire
 from content.models import (
@@ -39,6 +37,8 @@ from content.models import (
     Topic,
 )
 from content.search import search
+from embed.views import widget_document
+from partners.keys import KEY_QUERY_PARAMETER
 from publishing import documents
 
 from . import schema

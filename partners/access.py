@@ -18,9 +18,9 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from api.keys import KEY_HEADER, KEY_PATTERN, KEY_QUERY_PARAMETER
-from api.models import Partner, PartnerAPIKey, PartnerUsage, normalise_origin
 from api.throttling import KeyCheckThrottle
+from partners.keys import KEY_HEADER, KEY_PATTERN, KEY_QUERY_PARAMETER
+from partners.models import Partner, PartnerAPIKey, PartnerUsage, normalise_origin
 
 FAMILY_MAX_LENGTH = PartnerUsage._meta.get_field("family").max_length
 SHOWN_ORIGIN_LENGTH = 100

@@ -33,22 +33,22 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from api import jsonld
 from api.caching import public_freshness, strong_etag
-from api.partners import (
+from api.throttling import rate_limit_retry_after, retry_after_seconds
+from content.models import FAQ, Comparison, Resource, Topic
+from content.reader import public_url
+from partners.access import (
     PartnerKeyError,
     TooManyKeyChecks,
     record_usage,
     resolve_partner,
 )
-from api.throttling import rate_limit_retry_after, retry_after_seconds
-from content.models import FAQ, Comparison, Resource, Topic
-from content.reader import public_url
 
 EMBED_PATH_PREFIX = "/embed/"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "embed"
@@ -262,10 +262,3 @@ def faqs_script(request):
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-urlpatterns = [
-    path("faqs.js", faqs_script, name="faqs-script"),
-    path("topics/<slug:slug>/faqs/", topic_faqs, name="topic-faqs"),
-    path("comparisons/<slug:slug>/faqs/", comparison_faqs, name="comparison-faqs"),
-]

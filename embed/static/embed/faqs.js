@@ -37,7 +37,7 @@
     host.rehabinfoJsonLd = tag;
   }
 
-  // The same words as the iframe's refusal page (api/templates/embed/error.html).
+  // The same words as the iframe's refusal page (embed/templates/embed/error.html).
   function refuse(box, readerUrl, reason) {
     box.textContent = "";
     var p = el("p");
