@@ -452,3 +452,17 @@ def test_search_terms_follow_their_documents(reviewer):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM content_searchterm")
         assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="search terms are PostgreSQL's"
+)
+def test_emptying_the_search_documents_empties_their_terms(seed_content):
+    # Django's flush (transactional tests, browser tests) truncates tables,
+    # which fires no row trigger: the seed loaded again must not collide.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM content_searchterm")
+        assert cursor.fetchone()[0] > 0
+        cursor.execute("TRUNCATE content_searchdocument")
+        cursor.execute("SELECT count(*) FROM content_searchterm")
+        assert cursor.fetchone()[0] == 0
