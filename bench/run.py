@@ -17,11 +17,14 @@ the distance between the two is what the stack costs.
 - ``cached`` server: the production configuration, response cache on.
 - ``bare`` server: the floor, ``bench.bare.wsgi``.
 - ``uncached`` server: the same with ``RESPONSE_CACHE_ENABLED=0``, for the
-  "cold" rows: every request runs the view, its SQL and its serializers, as
-  a cache miss does (a real miss also looks the key up and stores the
-  response in Redis: three round trips on loopback, well under a
-  millisecond). Topic detail cold and the plain-DRF baseline ask for every
-  topic of the corpus in turn, in the same order.
+  "cold" rows: every request does what a cache miss does, which for a
+  topic, comparison, FAQ or resource is reading its stored document
+  (``publishing``; rendered once by ``render_documents`` before the rows),
+  and for the rest runs the view, its SQL and its serializers (a real miss
+  also looks the key up and stores the response in Redis: three round trips
+  on loopback, well under a millisecond). Topic detail cold and the
+  plain-DRF baseline ask for every topic of the corpus in turn, in the same
+  order.
 
 Rows compared by a target (floors, warm and 304; cold and baseline) take
 turns loading the servers, A B C C B A for half the time each, so that drift
