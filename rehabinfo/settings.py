@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "embed",
     # Public representations rendered at publish time and served as bytes.
     "publishing",
+    # The change feed and the snapshot (feed/): what the public saw change.
+    "feed",
 ]
 
 MIDDLEWARE = [
@@ -410,6 +412,10 @@ RESPONSE_CACHE_TIMEOUT = env_int("RESPONSE_CACHE_TIMEOUT", 24 * 3600)
 # Django's signals (QuerySet.update(), SQL) can leave old words served. The
 # same as a CDN's s-maxage, which bounds every change anyway.
 DOCUMENT_RECHECK_SECONDS = env_int("DOCUMENT_RECHECK_SECONDS", 300)
+# The change feed (feed/) compares every item with what it last recorded on
+# its first read this long after the last such pass: the bound on how long a
+# write that skips signals stays out of the feed (docs/feed.md).
+FEED_FULL_RECONCILE_SECONDS = env_int("FEED_FULL_RECONCILE_SECONDS", 300)
 
 # Freshness of public GET responses, for browsers/apps and for CDNs.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
