@@ -467,6 +467,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "resources", "description": "Where to get help."},
         {"name": "search", "description": "Search across topics, comparisons, FAQs."},
         {
+            "name": "changes",
+            "description": "The change feed and the snapshot: keep a copy in sync.",
+        },
+        {
             "name": "preview",
             "description": "Signed previews of unpublished drafts and revisions.",
         },
@@ -485,6 +489,11 @@ SPECTACULAR_SETTINGS = {
         "RegionEnum": "content.models.Region",
         "AssessmentAnswerEnum": "content.assessment.ALLOWED_ANSWERS",
         "SchemaOrgReviewerTypeEnum": ["Organization", "Person"],
+        # The feed's kind and type keep these two names as they were.
+        "KindEnum": "content.models.resource.ResourceKind",
+        "TypeEnum": ["topic", "comparison", "faq"],
+        "DocumentKindEnum": "api.v1.serializers.DOCUMENT_KINDS",
+        "ChangeTypeEnum": "api.v1.serializers.CHANGE_TYPES",
     },
 }
 

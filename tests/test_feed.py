@@ -253,6 +253,18 @@ def test_the_snapshot_is_plain_json_to_a_client_without_gzip(client, seed_conten
     assert json.loads(response.content)["documents"]
 
 
+def test_the_response_cache_never_replays_one_encoding_to_another(
+    client, seed_content, settings
+):
+    settings.RESPONSE_CACHE_ENABLED = True
+    client.get(SNAPSHOT, HTTP_ACCEPT_ENCODING="gzip")
+
+    plain = client.get(SNAPSHOT, HTTP_ACCEPT_ENCODING="identity")
+
+    assert "Content-Encoding" not in plain
+    assert json.loads(plain.content)["format"] == "rehabinfo-snapshot"
+
+
 def test_the_snapshot_answers_its_etag_with_304(client, seed_content):
     etag = client.get(SNAPSHOT, HTTP_ACCEPT_ENCODING="gzip")["ETag"]
 

@@ -543,23 +543,17 @@ class AssessmentResultSerializer(serializers.Serializer):
 
 DOCUMENT_KINDS = ["topic", "comparison", "faq", "resource"]
 CHANGE_TYPES = ["published", "updated", "unpublished", "deleted"]
-
-
-def one_of(values: list[str], **kwargs) -> serializers.CharField:
-    """A string of a few values, declared inline (a named enum would collide
-    with the ``kind`` and ``type`` enums of other shapes)."""
-    return extend_schema_field({"type": "string", "enum": values})(
-        serializers.CharField(**kwargs)
-    )
+# (Their enums are named in settings.SPECTACULAR_SETTINGS: other shapes have a
+# ``kind`` and a ``type`` too.)
 
 
 class ChangeSerializer(serializers.Serializer):
-    type = one_of(
+    type = serializers.ChoiceField(
         CHANGE_TYPES,
         help_text="What the public saw happen at this address. `unpublished` "
         "and `deleted` are tombstones: remove your copy.",
     )
-    kind = one_of(DOCUMENT_KINDS)
+    kind = serializers.ChoiceField(DOCUMENT_KINDS)
     lookup = serializers.CharField(
         help_text="How the API addresses the item: a slug, or an FAQ's id."
     )
@@ -602,7 +596,7 @@ class DetailDocumentField(serializers.JSONField):
 
 
 class SnapshotDocumentSerializer(serializers.Serializer):
-    kind = one_of(DOCUMENT_KINDS)
+    kind = serializers.ChoiceField(DOCUMENT_KINDS)
     lookup = serializers.CharField()
     url = serializers.URLField()
     etag = serializers.CharField(help_text="The ETag its URL answers with.")
@@ -613,7 +607,7 @@ class SnapshotDocumentSerializer(serializers.Serializer):
 
 
 class SnapshotSerializer(serializers.Serializer):
-    format = one_of(["rehabinfo-snapshot"])
+    format = serializers.ChoiceField(["rehabinfo-snapshot"])
     version = serializers.IntegerField(
         help_text="The bundle's format version; 1. A new version is a new shape."
     )
