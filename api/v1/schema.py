@@ -799,9 +799,30 @@ snapshot = extend_schema_view(
         "`version` names the bundle's format.",
         responses={
             200: serializers_v1.SnapshotSerializer,
-            **KEY_ERRORS,
-            (429, PROBLEM): THROTTLED,
+            **COMMON_ERRORS,
         },
+        examples=[
+            OpenApiExample(
+                "A snapshot",
+                value={
+                    "format": "rehabinfo-snapshot",
+                    "version": 1,
+                    "cursor": CURSOR,
+                    "created_at": "2026-11-23T12:00:00Z",
+                    "documents": [
+                        {
+                            "kind": "faq",
+                            "lookup": "1",
+                            "url": f"{HOST}/faqs/1/",
+                            "etag": '"9a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d"',
+                            "modified_at": "2026-11-23T12:00:00Z",
+                            "body": FAQ_EXAMPLE,
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
         parameters=[
             OpenApiParameter(
                 "Content-Encoding",
