@@ -34,6 +34,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from api.caching import strong_etag
 from content.revisions import apply_due_revisions
 from publishing import documents
 from publishing.models import Document
@@ -315,6 +316,16 @@ def entries_after(sequence: int, limit: int) -> tuple[list[Change], bool]:
     """Up to ``limit`` entries after ``sequence``, and whether more follow."""
     page = list(Change.objects.filter(sequence__gt=sequence)[: limit + 1])
     return page[:limit], len(page) > limit
+
+
+def current_etags(changes: list[Change], origin: str, now) -> dict[tuple, str]:
+    """The ETag each address in ``changes`` answers with now on ``origin``
+    ("https://host"), for the addresses that are public now: the hash of the
+    exact bytes that URL sends there."""
+    return {
+        address: strong_etag(documents.for_origin(bytes(document.body), origin))
+        for address, document in current_details(changes, now).items()
+    }
 
 
 def current_details(changes: list[Change], now) -> dict[tuple[str, str], Document]:

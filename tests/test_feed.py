@@ -8,9 +8,16 @@ import json
 import pytest
 from django.utils import timezone
 
-from content.models import FAQ, Comparison, PublicationStatus, Resource, Topic
+from content.models import (
+    FAQ,
+    Comparison,
+    PublicationStatus,
+    Resource,
+    Reviewer,
+    Topic,
+)
 from feed import cursors
-from feed.models import Change
+from feed.models import Change, FeedClock
 from tests.conftest import approve, reviewed
 
 HOUR = datetime.timedelta(hours=1)
@@ -209,6 +216,45 @@ def test_a_mirror_of_an_empty_library_fills_from_the_feed_alone(
     mirror.follow()
 
     assert len(mirror.etags) == 2
+    assert mirror.etags == crawl(client)
+
+
+def test_withdrawing_a_topic_leaves_tombstones_for_its_faqs(
+    client, seed_content, committed
+):
+    topic = Topic.objects.get(slug="medical-detox")
+    faqs = {
+        str(pk)
+        for pk in FAQ.objects.published()
+        .filter(topic=topic)
+        .values_list("pk", flat=True)
+    }
+    cursor = client.get(CHANGES).json()["next"]
+    with committed():
+        topic.status = PublicationStatus.ARCHIVED
+        topic.save()
+
+    entries = client.get(CHANGES, {"since": cursor}).json()["entries"]
+
+    withdrawn = {e["lookup"] for e in entries if e["type"] == "unpublished"}
+    assert faqs and faqs | {"medical-detox"} <= withdrawn
+    assert all(e["etag"] is None for e in entries if e["type"] == "unpublished")
+
+
+def test_an_edit_shown_by_many_items_reaches_the_feed_on_the_next_read(
+    client, seed_content, committed, monkeypatch
+):
+    monkeypatch.setattr("publishing.documents.EAGER_RENDER_LIMIT", 2)
+    mirror = Mirror(client, page_size=100)
+    reviewer = Reviewer.objects.get(pk=Topic.objects.first().reviewed_by_id)
+    with committed():
+        reviewer.credentials = "MD, PhD"
+        reviewer.save()
+    assert FeedClock.objects.get().full_check_at is None  # left to the next read
+
+    updated = [e for e in mirror.follow() if e["type"] == "updated"]
+
+    assert len(updated) > 2
     assert mirror.etags == crawl(client)
 
 

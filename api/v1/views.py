@@ -27,7 +27,7 @@ from rest_framework.reverse import reverse
 from rest_framework.utils.mediatypes import _MediaType
 from rest_framework.views import APIView
 
-from api.caching import ConditionalGetMixin, strong_etag
+from api.caching import ConditionalGetMixin
 from api.filtering import StrictQueryParametersMixin
 from api.jsonld import JSONLD_MEDIA_TYPE, JSONLDRenderer
 from api.pagination import StrictLimitOffsetPagination
@@ -455,14 +455,7 @@ class ChangesView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
             if entries:
                 position = entries[-1].sequence
         origin = f"{request.scheme}://{request.get_host()}"
-        current = changes.current_details(entries, now)
-
-        def etag(change):
-            document = current.get((change.kind, change.lookup))
-            if document is None:
-                return None
-            return strong_etag(documents.for_origin(bytes(document.body), origin))
-
+        etags = changes.current_etags(entries, origin, now)
         return Response(
             {
                 "entries": [
@@ -470,16 +463,8 @@ class ChangesView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
                         "type": change.type,
                         "kind": change.kind,
                         "lookup": change.lookup,
-                        "url": reverse(
-                            f"v1:{change.kind}-detail",
-                            kwargs={
-                                documents.KINDS[change.kind].lookup_field: (
-                                    change.lookup
-                                )
-                            },
-                            request=request,
-                        ),
-                        "etag": etag(change),
+                        "url": self.detail_url(change.kind, change.lookup),
+                        "etag": etags.get((change.kind, change.lookup)),
                         "at": change.at,
                     }
                     for change in entries
@@ -488,6 +473,12 @@ class ChangesView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
                 "more": more,
                 "snapshot": reverse("v1:snapshot", request=request),
             }
+        )
+
+    def detail_url(self, kind: str, lookup: str) -> str:
+        field_name = documents.KINDS[kind].lookup_field
+        return reverse(
+            f"v1:{kind}-detail", kwargs={field_name: lookup}, request=self.request
         )
 
     def page_limit(self) -> int:
