@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -42,6 +42,9 @@ from publishing.models import Document
 from .models import WITHDRAWALS, Change, ChangeType, FeedClock, PublicState
 
 Key = tuple[str, int]  # (kind, item id)
+# The log and its clock are read where they are written, never on a replica
+# that may lag behind them: a cursor must never look ahead of the log.
+PRIMARY = DEFAULT_DB_ALIAS
 CLOCK_ID = 1
 
 
@@ -264,7 +267,7 @@ def catch_up(now=None) -> int:
     item when a full reconcile is due. Returns the last sequence: the
     position the feed is now at. A read with nothing to do writes nothing."""
     now = now or timezone.now()
-    clock = FeedClock.objects.filter(pk=CLOCK_ID).first()
+    clock = FeedClock.objects.using(PRIMARY).filter(pk=CLOCK_ID).first()
     full = clock is None or needs_full_reconcile(clock, now)
     scheduled, revision_due = set(), False
     if clock is not None and clock.checked_until and clock.checked_until < now:
@@ -314,7 +317,8 @@ def after_edit(rows: set[Key], pages: set[Key]) -> None:
 
 def entries_after(sequence: int, limit: int) -> tuple[list[Change], bool]:
     """Up to ``limit`` entries after ``sequence``, and whether more follow."""
-    page = list(Change.objects.filter(sequence__gt=sequence)[: limit + 1])
+    entries = Change.objects.using(PRIMARY).filter(sequence__gt=sequence)
+    page = list(entries[: limit + 1])
     return page[:limit], len(page) > limit
 
 

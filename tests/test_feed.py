@@ -16,11 +16,15 @@ from content.models import (
     Reviewer,
     Topic,
 )
+from content.revisions import start_revision
 from feed import cursors
 from feed.models import Change, FeedClock
-from tests.conftest import approve, reviewed
+from tests.conftest import FROZEN_NOW, approve, reviewed
+from tests.test_admin import admin_url, logged_in
+from tests.test_revisions import DAY, change_words, review
 
 HOUR = datetime.timedelta(hours=1)
+SECOND = datetime.timedelta(seconds=1)
 CHANGES = "/api/v1/changes/"
 SNAPSHOT = "/api/v1/snapshot/"
 LISTS = ("topics", "comparisons", "faqs", "resources")
@@ -256,6 +260,33 @@ def test_an_edit_shown_by_many_items_reaches_the_feed_on_the_next_read(
 
     assert len(updated) > 2
     assert mirror.etags == crawl(client)
+
+
+def test_a_scheduled_revision_is_an_update_when_its_time_comes(
+    client, published_faq, editor, publisher, medical_reviewer, clock, committed
+):
+    mirror = Mirror(client)
+    revision = start_revision(published_faq, editor)
+    change_words(revision, "Words for tomorrow.")
+    review(logged_in(medical_reviewer), FAQ.objects.get(pk=revision.pk))
+    with committed():
+        logged_in(publisher).post(
+            admin_url(FAQ, "publish", revision.pk),
+            {"publish_at": (FROZEN_NOW + DAY).strftime("%Y-%m-%d %H:%M")},
+        )
+    assert mirror.follow() == []  # A draft revision and its schedule are private.
+
+    clock.move_to(FROZEN_NOW + DAY + SECOND, tick=False)
+
+    assert events(mirror.follow()) == [
+        ("updated", "topic", "heroin-rehab"),
+        ("updated", "faq", str(published_faq.pk)),
+    ]
+    assert mirror.etags == crawl(client)
+    assert (
+        b"Words for tomorrow."
+        in client.get(f"/api/v1/faqs/{published_faq.pk}/").content
+    )
 
 
 def test_drafts_never_appear_in_the_feed(client, reviewer, committed, clock):
