@@ -124,19 +124,28 @@ def fingerprints(
             to_render.add(key)
     to_render &= public.keys()
     if to_render:
+        render_in_batches(to_render, now)
         for key in to_render:
             etags.pop(key, None)
-        documents.rebuild(to_render, now)
-        rendered = Document.objects.filter(in_items(to_render)).values_list(
+        rendered = stored if everything else stored.filter(in_items(to_render))
+        for kind, item_id, name, etag in rendered.values_list(
             "kind", "item_id", "representation", "etag"
-        )
-        for kind, item_id, name, etag in rendered:
-            etags[(kind, item_id)].append(f"{name}={etag}")
+        ):
+            if (kind, item_id) in to_render:
+                etags[(kind, item_id)].append(f"{name}={etag}")
     return {
         key: hashlib.sha256("\n".join(sorted(etags[key])).encode()).hexdigest()
         for key in public
         if etags.get(key)
     }
+
+
+def render_in_batches(keys: set[Key], now) -> None:
+    """Render these items' documents a batch at a time, as a full rebuild
+    does: a library never loaded into memory at once."""
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), documents.RENDER_BATCH_SIZE):
+        documents.rebuild(ordered[start : start + documents.RENDER_BATCH_SIZE], now)
 
 
 def reconcile(keys: Iterable[Key], now=None) -> list[Change]:
