@@ -4,8 +4,10 @@ identical to the public API, and they reveal nothing unpublished."""
 import datetime
 import gzip
 import json
+import threading
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from content.models import (
@@ -17,7 +19,7 @@ from content.models import (
     Topic,
 )
 from content.revisions import start_revision
-from feed import cursors
+from feed import changes, cursors
 from feed.models import Change, FeedClock
 from tests.conftest import FROZEN_NOW, approve, reviewed
 from tests.test_admin import admin_url, logged_in
@@ -428,6 +430,56 @@ def test_sequences_follow_commit_order(client, reviewer, committed):
     lookups = list(Change.objects.order_by("sequence").values_list("lookup", flat=True))
 
     assert lookups == ["first", "second"]
+
+
+def blocked_on_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        # Activity is read once per transaction unless the snapshot is cleared.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reconcile_waits_for_the_one_in_progress_so_sequences_follow_commits(
+    reviewer,
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time and no row locks to wait on")
+    first, second = Topic.objects.bulk_create(  # no signals: nothing recorded yet
+        Topic(**reviewed(reviewer, slug=slug, title=slug, summary=slug))
+        for slug in ("first", "second")
+    )
+    FeedClock.objects.create(pk=changes.CLOCK_ID)  # committed: only a row lock waits
+
+    failures = []
+
+    def reconcile_second():
+        try:
+            changes.reconcile({("topic", second.pk)})
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        clock = changes.locked_clock()
+        thread = threading.Thread(target=reconcile_second)
+        thread.start()
+        for _ in range(500):  # until the other reconcile waits for the clock
+            if blocked_on_a_lock():
+                break
+            threading.Event().wait(0.01)
+        else:
+            pytest.fail(f"The second reconcile did not wait for the lock: {failures}")
+        changes.record(clock, {("topic", first.pk)}, timezone.now())
+    thread.join(timeout=30)
+
+    order = Change.objects.order_by("sequence").values_list("sequence", "lookup")
+    assert list(order) == [(1, "first"), (2, "second")]
 
 
 def test_a_page_of_changes_reads_a_bounded_number_of_queries(
