@@ -352,6 +352,18 @@ def test_the_snapshot_answers_its_etag_with_304(client, seed_content):
     assert again.status_code == 304
 
 
+def test_entry_etags_are_those_each_host_gets_from_the_url(client, seed_content):
+    start = cursors.encode(0)
+    for host in ("testserver", "localhost"):
+        page = client.get(CHANGES, {"since": start, "limit": 3}, HTTP_HOST=host)
+        for entry in page.json()["entries"]:
+            assert entry["url"].startswith(f"http://{host}/")
+            assert client.get(entry["url"], HTTP_HOST=host)["ETag"] == entry["etag"]
+    elsewhere = client.get(CHANGES, {"since": start, "limit": 1}, HTTP_HOST="localhost")
+    here = client.get(CHANGES, {"since": start, "limit": 1})
+    assert elsewhere.json()["entries"][0]["etag"] != here.json()["entries"][0]["etag"]
+
+
 def test_the_first_read_gives_a_cursor_for_now_and_the_snapshot(client, seed_content):
     response = client.get(CHANGES)
 
