@@ -7,7 +7,6 @@ included, goes through ``published()``.
 
 import json
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.views import (
@@ -37,7 +36,6 @@ from content.models import (
     Topic,
 )
 from content.search import search
-from embed.views import widget_document
 from partners.keys import KEY_QUERY_PARAMETER
 from publishing import documents
 
@@ -124,6 +122,8 @@ class PublicViewSet(
         return self.stored(bytes(found.body), found.modified_at)
 
     def retrieve(self, request, *args, **kwargs):
+        if self.wants_jsonld():
+            return self.document(documents.KINDS[self.document_kind].jsonld_detail)
         return self.document(documents.DETAIL)
 
     def list(self, request, *args, **kwargs):
@@ -152,21 +152,6 @@ class TopicViewSet(PublicViewSet):
     jsonld_actions = ("retrieve",)
     document_kind = "topic"
 
-    def get_queryset(self):
-        now = timezone.now()
-        queryset = Topic.objects.published(now)
-        if self.action == "widget":
-            queryset = queryset.select_related("reviewed_by").prefetch_related(
-                "sources",
-                Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs"),
-            )
-        return queryset
-
-    def retrieve(self, request, *args, **kwargs):
-        if self.wants_jsonld():
-            return self.document("medicalwebpage")
-        return super().retrieve(request, *args, **kwargs)
-
     @action(detail=True, renderer_classes=[JSONLDRenderer, JSONRenderer])
     def faqpage(self, request, slug=None):
         """The topic's FAQs as schema.org FAQPage JSON-LD."""
@@ -180,8 +165,7 @@ class TopicViewSet(PublicViewSet):
     @action(detail=True, key_in_query=True, usage_family="embed")
     def widget(self, request, slug=None):
         """Everything the script widget shows of a topic's FAQs, in one response."""
-        topic = self.get_object()
-        return Response(widget_document(request, topic, topic.public_faqs))
+        return self.document(documents.WIDGET)
 
 
 @schema.comparisons
@@ -198,11 +182,6 @@ class ComparisonViewSet(PublicViewSet):
     jsonld_actions = ("retrieve",)
     document_kind = "comparison"
 
-    def retrieve(self, request, *args, **kwargs):
-        if self.wants_jsonld():
-            return self.document("faqpage")
-        return super().retrieve(request, *args, **kwargs)
-
     @action(detail=True, renderer_classes=[JSONLDRenderer, JSONRenderer])
     def faqpage(self, request, slug=None):
         """The comparison's FAQs as schema.org FAQPage JSON-LD."""
@@ -211,17 +190,7 @@ class ComparisonViewSet(PublicViewSet):
     @action(detail=True, key_in_query=True, usage_family="embed")
     def widget(self, request, slug=None):
         """Everything the script widget shows of a comparison's FAQs, at once."""
-        comparison = self.get_object()
-        return Response(widget_document(request, comparison, comparison.public_faqs))
-
-    def get_queryset(self):
-        now = timezone.now()
-        queryset = Comparison.objects.published(now)
-        if self.action == "widget":
-            queryset = queryset.select_related("topic", "reviewed_by").prefetch_related(
-                Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs")
-            )
-        return queryset
+        return self.document(documents.WIDGET)
 
 
 @schema.faqs
