@@ -20,12 +20,15 @@ A document is rendered again on its first read at or after ``valid_until``:
 
 import datetime
 import hashlib
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -448,11 +451,20 @@ def rebuild(keys: Iterable[tuple[str, int]], now=None) -> Report:
     return report
 
 
-def rebuild_all(now=None, batch_size: int = RENDER_BATCH_SIZE) -> Report:
-    """Render every public item's documents; drop every other document."""
+def rebuild_all(now=None, batch_size: int = RENDER_BATCH_SIZE, jobs: int = 1) -> Report:
+    """Render every public item's documents; drop every other document.
+
+    ``jobs`` > 1 renders batches in that many processes at once (items are
+    independent: each batch upserts its own rows). SQLite allows one writer,
+    and inside a transaction the others could not see its rows, so those
+    render in this process.
+    """
     now = now or timezone.now()
     apply_due_revisions(now)
+    if connection.vendor == "sqlite" or connection.in_atomic_block:
+        jobs = 1  # One writer; or rows other processes cannot see yet.
     report = Report()
+    batches = []
     for kind in KINDS.values():
         public_ids = list(
             kind.model.objects.published(now)
@@ -460,14 +472,34 @@ def rebuild_all(now=None, batch_size: int = RENDER_BATCH_SIZE) -> Report:
             .values_list("pk", flat=True)
         )
         for start in range(0, len(public_ids), batch_size):
-            batch = public_ids[start : start + batch_size]
-            report.add(rebuild_items(kind, batch, now))
+            batches.append((kind.name, public_ids[start : start + batch_size]))
         gone = Document.objects.filter(kind=kind.name).exclude(item_id__in=public_ids)
         report.removed += gone.count()
         gone.delete()
         DocumentLink.objects.filter(kind=kind.name).exclude(
             item_id__in=public_ids
         ).delete()
+    if jobs == 1:
+        for batch in batches:
+            report.add(render_batch(*batch, now))
+        return report
+    # Each process opens its own connections (a forked one must not share ours).
+    connections.close_all()
+    with ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("fork")
+    ) as pool:
+        kind_names = [kind_name for kind_name, _ in batches]
+        id_lists = [ids for _, ids in batches]
+        for batch_report in pool.map(render_batch, kind_names, id_lists, repeat(now)):
+            report.add(batch_report)
+    return report
+
+
+def render_batch(kind_name: str, ids: list[int], now) -> Report:
+    """``rebuild_items`` for one batch, its rendered documents left out (a
+    process pool sends the report back)."""
+    report = rebuild_items(KINDS[kind_name], ids, now)
+    report.documents = []
     return report
 
 

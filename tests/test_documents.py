@@ -428,3 +428,16 @@ def test_an_unpublished_topic_has_no_widget_even_with_its_document_stored(
 
     assert client.get(WIDGET).status_code == 404
     assert client.get(IFRAME).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rendering_in_several_processes_stores_what_one_process_stores():
+    call_command("loaddata", "seed", verbosity=0)
+    in_one = documents.rebuild_all(jobs=1)
+    stored = set(Document.objects.values_list("kind", "lookup", "etag"))
+    Document.objects.all().delete()
+
+    in_two = documents.rebuild_all(jobs=2)
+
+    assert str(in_two) == str(in_one)
+    assert set(Document.objects.values_list("kind", "lookup", "etag")) == stored
