@@ -44,7 +44,7 @@ from partners.access import (
     record_usage,
     resolve_partner,
 )
-from publishing import documents
+from publishing import documents, purge
 from publishing.documents import WIDGET
 
 EMBED_PATH_PREFIX = "/embed/"
@@ -204,6 +204,7 @@ def faq_widget(request, kind: str, slug: str):
         ancestors or "'none'"
     )
     response.modified_at = document.modified_at
+    purge.tag(response, document.surrogate_keys)
     # Keyed pages differ by their URL (?key=), so nothing else varies.
     return public_freshness(request, response, vary=[])
 

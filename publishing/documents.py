@@ -49,7 +49,8 @@ from content.reader import public_url
 from content.revisions import apply_due_revisions, previewing
 from embed.fragments import widget_document
 
-from .models import Document, DocumentLink
+from .models import EVERY_ROW, Document, DocumentLink
+from .purge import document_keys
 
 # Documents are rendered for this origin and served with the request's own
 # (``.invalid`` is reserved: no real address can contain it).
@@ -67,9 +68,6 @@ JSONLD = jsonld.JSONLD_MEDIA_TYPE
 DETAIL = "detail"
 ENTRY = "entry"  # an item as a list page shows it
 WIDGET = "widget"  # the FAQ widgets' words (embed.fragments)
-# A link to every row of a kind: a page listing all of them (the national
-# help lines) changes with any of them, a new one included.
-EVERY_ROW = 0
 
 
 class PlaceholderRequest(HttpRequest):
@@ -373,6 +371,9 @@ def rebuild_items(kind: Kind, ids: Iterable[int], now) -> Report:
         }
         documents = []
         items = list(kind.pages(now).filter(pk__in=ids))
+        keys = {
+            item.pk: document_keys(kind.name, item.pk, links[item.pk]) for item in items
+        }
         for name, (renderer, media_type) in kind.representations.items():
             for item, data in zip(items, renderer(items, request), strict=True):
                 body = render(data)
@@ -399,6 +400,7 @@ def rebuild_items(kind: Kind, ids: Iterable[int], now) -> Report:
                     Document(
                         kind=kind.name,
                         item_id=item.pk,
+                        surrogate_keys=keys[item.pk],
                         lookup=kind.lookup(item),
                         representation=name,
                         media_type=media_type,
@@ -424,6 +426,7 @@ def rebuild_items(kind: Kind, ids: Iterable[int], now) -> Report:
                 "modified_at",
                 "rendered_at",
                 "valid_until",
+                "surrogate_keys",
             ],
         )
         report.documents = documents
@@ -557,7 +560,7 @@ def fresh(kind_name: str, lookup: str, representation: str, now):
             representation=representation,
             item_id__in=public_at(KINDS[kind_name], lookup, now).values("pk"),
         )
-        .only("body", "modified_at", "valid_until")
+        .only("body", "modified_at", "valid_until", "surrogate_keys")
         .first()
     )
     if document is not None and is_fresh(document, now):

@@ -23,7 +23,7 @@ from api.problems import database_unavailable
 from api.response_cache import throttled
 from rehabinfo.outages import DATABASE_OUTAGES
 
-from . import documents
+from . import documents, purge
 
 JSON, JSONLD = documents.JSON, documents.JSONLD
 # What a detail view's renderers pick for each plain Accept value, and what
@@ -111,6 +111,7 @@ class StoredDocumentMiddleware:
         )
         response.headers["Allow"] = ALLOW
         patch_vary_headers(response, ["Accept"])
+        purge.tag(response, document.surrogate_keys)
         response.modified_at = document.modified_at
         response = public_freshness(request, response, VARY)
         if response.status_code == 200:

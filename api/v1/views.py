@@ -37,7 +37,7 @@ from content.models import (
 )
 from content.search import search
 from partners.keys import KEY_QUERY_PARAMETER
-from publishing import documents
+from publishing import documents, purge
 
 from . import schema
 from .filters import ComparisonFilter, FAQFilter, ResourceFilter, TopicFilter
@@ -99,8 +99,9 @@ class PublicViewSet(
     def get_queryset(self):
         return self.queryset.model.objects.published(timezone.now())
 
-    def stored(self, body: bytes, modified_at=None):
-        """A response of stored JSON, for this request's origin."""
+    def stored(self, body: bytes, keys: str, modified_at=None):
+        """A response of stored JSON, for this request's origin, tagged with
+        the surrogate keys of what it shows (``publishing.purge``)."""
         origin = f"{self.request.scheme}://{self.request.get_host()}"
         body = documents.for_origin(body, origin)
         renderer = self.request.accepted_renderer
@@ -111,6 +112,7 @@ class PublicViewSet(
             response = Response(json.loads(body))
         # The document's own time (public_freshness); lists take the content's.
         response.modified_at = modified_at
+        purge.tag(response, keys)
         return response
 
     def document(self, representation: str):
@@ -119,7 +121,7 @@ class PublicViewSet(
         if found is None:
             name = self.queryset.model._meta.object_name
             raise Http404(f"No {name} matches the given query.")
-        return self.stored(bytes(found.body), found.modified_at)
+        return self.stored(bytes(found.body), found.surrogate_keys, found.modified_at)
 
     def retrieve(self, request, *args, **kwargs):
         if self.wants_jsonld():
@@ -135,7 +137,7 @@ class PublicViewSet(
         # "results" is the envelope's last member: the entries go in its list.
         assert empty.endswith(b'"results":[]}')
         body = b"%s%s]}" % (empty[: -len(b"]}")], b",".join(entries))
-        return self.stored(body)
+        return self.stored(body, purge.LIST_KEY)
 
 
 @schema.topics
@@ -271,9 +273,11 @@ class SearchView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
             }
             for hit in page
         ]
-        return self.paginator.get_paginated_response(
+        response = self.paginator.get_paginated_response(
             SearchHitSerializer(results, many=True).data
         )
+        purge.tag(response, purge.SEARCH_KEY)
+        return response
 
 
 @schema.root
