@@ -89,6 +89,8 @@ REPLAYED_HEADERS = (
     "Vary",
     "Content-Security-Policy",
     "X-Frame-Options",
+    "Surrogate-Key",
+    "Cache-Tag",
 )
 # Every media type a cached response can have (the browsable API's HTML in
 # DEBUG; widget pages ignore Accept).

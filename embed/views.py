@@ -26,29 +26,26 @@ address) and, without a key, are served from the response cache
 
 import base64
 import hashlib
+import json
 from functools import cache
 from pathlib import Path
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from api import jsonld
 from api.caching import public_freshness, strong_etag
 from api.throttling import rate_limit_retry_after, retry_after_seconds
-from content.models import FAQ, Comparison, Resource, Topic
-from content.reader import public_url
 from partners.access import (
     PartnerKeyError,
     TooManyKeyChecks,
     record_usage,
     resolve_partner,
 )
+from publishing import documents, purge
+from publishing.documents import WIDGET
 
 EMBED_PATH_PREFIX = "/embed/"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "embed"
@@ -157,36 +154,11 @@ def parse_options(request) -> tuple[dict, str | None]:
     return {"theme": theme, "compact": compact == "1"}, None
 
 
-def widget_context(request, page, faqs) -> dict:
-    """What both widgets show of ``page`` (a published topic or comparison)."""
-    return {
-        "title": page.title,
-        "page": page,
-        "faqs": faqs,
-        "help_lines": Resource.objects.national_help_lines(),
-        "attribution_url": settings.PUBLIC_SITE_URL or public_url(request, page),
-    }
-
-
-def widget_document(request, page, faqs) -> dict:
-    """The script widget's one response: the iframe's words, and the JSON-LD."""
-    faqs = list(faqs)
-    url = public_url(request, page)
-    return {
-        "title": page.title,
-        "html": render_to_string(
-            "embed/_faqs.html", widget_context(request, page, faqs)
-        ).strip(),
-        "reader_url": url,
-        "jsonld": jsonld.faq_page(
-            page, faqs, url=f"{url}#faqs", name=f"{page.title}: FAQs"
-        ),
-    }
-
-
-def faq_widget(request, kind: str, slug: str, page, faqs):
-    """Render the iframe page of a topic's or comparison's FAQs."""
-    link = reader_url(request, kind, slug) if page is not None else None
+def faq_widget(request, kind: str, slug: str):
+    """Render the iframe page of a topic's or comparison's FAQs, around the
+    words stored in its ``widget`` document."""
+    document = documents.find(kind, slug, WIDGET)
+    link = reader_url(request, kind, slug) if document is not None else None
     try:
         partner = resolve_partner(request, allow_query_key=True)
     except PartnerKeyError as error:
@@ -213,14 +185,17 @@ def faq_widget(request, kind: str, slug: str, page, faqs):
     options, problem = parse_options(request)
     if problem:
         return error_page(request, 400, "Bad widget address", problem, link=link)
-    if page is None:
+    if document is None:
         return error_page(request, 404, "Not found", "No published page here.")
+    origin = f"{request.scheme}://{request.get_host()}"
+    widget = json.loads(documents.for_origin(bytes(document.body), origin))
     response = render(
         request,
         "embed/faqs.html",
         {
             **options,
-            **widget_context(request, page, faqs),
+            "title": widget["title"],
+            "fragment": widget["html"],
             "css": page_css(),
             "height_script": height_script(),
         },
@@ -228,6 +203,8 @@ def faq_widget(request, kind: str, slug: str, page, faqs):
     response.headers["Content-Security-Policy"] = content_security_policy(
         ancestors or "'none'"
     )
+    response.modified_at = document.modified_at
+    purge.tag(response, document.surrogate_keys)
     # Keyed pages differ by their URL (?key=), so nothing else varies.
     return public_freshness(request, response, vary=[])
 
@@ -235,23 +212,13 @@ def faq_widget(request, kind: str, slug: str, page, faqs):
 @require_safe
 @xframe_options_exempt
 def topic_faqs(request, slug):
-    now = timezone.now()
-    topic = Topic.objects.published(now).select_related("reviewed_by").filter(slug=slug)
-    topic = topic.first()
-    faqs = FAQ.objects.published(now).filter(topic=topic) if topic else []
-    return faq_widget(request, "topic", slug, topic, faqs)
+    return faq_widget(request, "topic", slug)
 
 
 @require_safe
 @xframe_options_exempt
 def comparison_faqs(request, slug):
-    now = timezone.now()
-    comparisons = Comparison.objects.published(now).select_related("reviewed_by")
-    comparison = comparisons.filter(slug=slug).first()
-    faqs = (
-        FAQ.objects.published(now).filter(comparison=comparison) if comparison else []
-    )
-    return faq_widget(request, "comparison", slug, comparison, faqs)
+    return faq_widget(request, "comparison", slug)
 
 
 @require_safe

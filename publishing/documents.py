@@ -20,13 +20,16 @@ A document is rendered again on its first read at or after ``valid_until``:
 
 import datetime
 import hashlib
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db import connection, connections, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
@@ -35,20 +38,19 @@ from api import jsonld
 from api.v1 import serializers
 from content.models import (
     FAQ,
-    AspectCell,
     Comparison,
     ComparisonOption,
     ContentChange,
-    Criterion,
-    CriterionEffect,
     Resource,
     Topic,
 )
 from content.models.changes import NEVER_CHANGED
 from content.reader import public_url
 from content.revisions import apply_due_revisions, previewing
+from embed.fragments import widget_document
 
-from .models import Document, DocumentLink
+from .models import EVERY_ROW, Document, DocumentLink
+from .purge import document_keys
 
 # Documents are rendered for this origin and served with the request's own
 # (``.invalid`` is reserved: no real address can contain it).
@@ -65,6 +67,7 @@ JSON = "application/json"
 JSONLD = jsonld.JSONLD_MEDIA_TYPE
 DETAIL = "detail"
 ENTRY = "entry"  # an item as a list page shows it
+WIDGET = "widget"  # the FAQ widgets' words (embed.fragments)
 
 
 class PlaceholderRequest(HttpRequest):
@@ -75,62 +78,6 @@ class PlaceholderRequest(HttpRequest):
 
     def _get_scheme(self):
         return "https"
-
-
-def is_public(model, now, field_name: str):
-    return Exists(model.objects.published(now).filter(pk=OuterRef(field_name)))
-
-
-def topic_pages(now):
-    public_topics = Topic.objects.published(now)
-    return (
-        public_topics.select_related("parent", "reviewed_by")
-        .annotate(parent_is_public=is_public(Topic, now, "parent_id"))
-        .prefetch_related(
-            "sections",
-            "sources",
-            Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs"),
-            Prefetch(
-                "comparisons",
-                Comparison.objects.published(now),
-                to_attr="public_comparisons",
-            ),
-            Prefetch("children", public_topics, to_attr="public_children"),
-            Prefetch("related_topics", public_topics, to_attr="public_related_topics"),
-        )
-    )
-
-
-def comparison_pages(now):
-    options = (
-        ComparisonOption.objects.select_related("topic")
-        .annotate(topic_is_public=is_public(Topic, now, "topic_id"))
-        .prefetch_related("points")
-    )
-    criteria = Criterion.objects.published(now).prefetch_related(
-        Prefetch("effects", CriterionEffect.objects.select_related("option"))
-    )
-    return (
-        Comparison.objects.published(now)
-        .select_related("topic", "reviewed_by")
-        .prefetch_related(
-            Prefetch("options", options),
-            Prefetch("aspects__cells", AspectCell.objects.all()),
-            Prefetch("criteria", criteria, to_attr="public_criteria"),
-            Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs"),
-            "sources",
-        )
-    )
-
-
-def faq_pages(now):
-    return FAQ.objects.published(now).select_related(
-        "topic", "comparison", "reviewed_by"
-    )
-
-
-def resource_pages(now):
-    return Resource.objects.published(now).select_related("reviewed_by")
 
 
 def serialized(serializer_class):
@@ -148,6 +95,20 @@ def each(build):
         return [build(item, request) for item in items]
 
     return render
+
+
+def widgets(pages, request):
+    """The widget documents of these topics or comparisons: their public FAQs,
+    and the national help lines every widget lists."""
+    help_lines = list(Resource.objects.national_help_lines())
+    return [
+        widget_document(request, page, page.public_faqs, help_lines) for page in pages
+    ]
+
+
+def help_line_links(ids):
+    for item_id in ids:
+        yield item_id, "resource", EVERY_ROW
 
 
 def topic_faqpage(topic, request):
@@ -185,6 +146,7 @@ def topic_links(ids):
     sources = Topic.sources.through.objects.filter(topic_id__in=ids)
     for topic_id, source_id in sources.values_list("topic_id", "source_id"):
         yield topic_id, "source", source_id
+    yield from help_line_links(ids)
 
 
 def comparison_links(ids):
@@ -197,6 +159,7 @@ def comparison_links(ids):
     sources = Comparison.sources.through.objects.filter(comparison_id__in=ids)
     for comparison_id, source_id in sources.values_list("comparison_id", "source_id"):
         yield comparison_id, "source", source_id
+    yield from help_line_links(ids)
 
 
 def faq_links(ids):
@@ -230,14 +193,19 @@ class Kind:
     name: str
     model: type
     lookup_field: str
-    pages: Callable  # now -> queryset of public items with what their pages show
     links: Callable  # ids -> (item_id, shows_kind, shows_id)
     # Representation name -> (render(items, request) -> data of each, media type).
     representations: dict = field(default_factory=dict)
     entry: str = ENTRY  # the representation a list page shows
+    # What the detail address answers ``Accept: application/ld+json`` with.
+    jsonld_detail: str = ""
 
     def lookup(self, item) -> str:
         return str(getattr(item, self.lookup_field))
+
+    def pages(self, now):
+        """Public items with what their pages show (``content``'s one rule)."""
+        return self.model.objects.pages(now)
 
 
 KINDS = {
@@ -245,33 +213,34 @@ KINDS = {
         "topic",
         Topic,
         "slug",
-        topic_pages,
         topic_links,
         {
             DETAIL: (serialized(serializers.TopicDetailSerializer), JSON),
             ENTRY: (serialized(serializers.TopicListSerializer), JSON),
             "medicalwebpage": (each(topic_medicalwebpage), JSONLD),
             "faqpage": (each(topic_faqpage), JSONLD),
+            WIDGET: (widgets, JSON),
         },
+        jsonld_detail="medicalwebpage",
     ),
     "comparison": Kind(
         "comparison",
         Comparison,
         "slug",
-        comparison_pages,
         comparison_links,
         {
             DETAIL: (serialized(serializers.ComparisonDetailSerializer), JSON),
             ENTRY: (serialized(serializers.ComparisonListSerializer), JSON),
             "faqpage": (each(comparison_faqpage), JSONLD),
+            WIDGET: (widgets, JSON),
         },
+        jsonld_detail="faqpage",
     ),
     # An FAQ and a resource look the same in a list as on their own.
     "faq": Kind(
         "faq",
         FAQ,
         "id",
-        faq_pages,
         faq_links,
         {DETAIL: (serialized(serializers.FAQSerializer), JSON)},
         entry=DETAIL,
@@ -280,7 +249,6 @@ KINDS = {
         "resource",
         Resource,
         "slug",
-        resource_pages,
         resource_links,
         {DETAIL: (serialized(serializers.ResourceSerializer), JSON)},
         entry=DETAIL,
@@ -343,15 +311,17 @@ def schedules(shown_by: dict[int, set], now) -> dict[int, Schedule]:
         for shows_kind, shows_id in shows:
             if shows_kind in KINDS:
                 shown[shows_kind].add(shows_id)
-    times = {}
+    times = defaultdict(list)
     for kind_name, ids in shown.items():
-        rows = (
-            KINDS[kind_name]
-            .model.objects.filter(pk__in=ids)
-            .filter(Q(publish_at__isnull=False) | Q(unpublish_at__isnull=False))
+        rows = KINDS[kind_name].model.objects.filter(
+            Q(publish_at__isnull=False) | Q(unpublish_at__isnull=False)
         )
+        if EVERY_ROW not in ids:
+            rows = rows.filter(pk__in=ids)
         for pk, *window in rows.values_list("pk", "publish_at", "unpublish_at"):
-            times[(kind_name, pk)] = [t for t in window if t is not None]
+            window = [t for t in window if t is not None]
+            times[(kind_name, pk)] = window
+            times[(kind_name, EVERY_ROW)] += window
     result = {}
     for item_id, shows in shown_by.items():
         moments = [t for key in shows for t in times.get(key, ())]
@@ -401,6 +371,9 @@ def rebuild_items(kind: Kind, ids: Iterable[int], now) -> Report:
         }
         documents = []
         items = list(kind.pages(now).filter(pk__in=ids))
+        keys = {
+            item.pk: document_keys(kind.name, item.pk, links[item.pk]) for item in items
+        }
         for name, (renderer, media_type) in kind.representations.items():
             for item, data in zip(items, renderer(items, request), strict=True):
                 body = render(data)
@@ -427,6 +400,7 @@ def rebuild_items(kind: Kind, ids: Iterable[int], now) -> Report:
                     Document(
                         kind=kind.name,
                         item_id=item.pk,
+                        surrogate_keys=keys[item.pk],
                         lookup=kind.lookup(item),
                         representation=name,
                         media_type=media_type,
@@ -452,6 +426,7 @@ def rebuild_items(kind: Kind, ids: Iterable[int], now) -> Report:
                 "modified_at",
                 "rendered_at",
                 "valid_until",
+                "surrogate_keys",
             ],
         )
         report.documents = documents
@@ -479,11 +454,20 @@ def rebuild(keys: Iterable[tuple[str, int]], now=None) -> Report:
     return report
 
 
-def rebuild_all(now=None, batch_size: int = RENDER_BATCH_SIZE) -> Report:
-    """Render every public item's documents; drop every other document."""
+def rebuild_all(now=None, batch_size: int = RENDER_BATCH_SIZE, jobs: int = 1) -> Report:
+    """Render every public item's documents; drop every other document.
+
+    ``jobs`` > 1 renders batches in that many processes at once (items are
+    independent: each batch upserts its own rows). SQLite allows one writer,
+    and inside a transaction the others could not see its rows, so those
+    render in this process.
+    """
     now = now or timezone.now()
     apply_due_revisions(now)
+    if connection.vendor == "sqlite" or connection.in_atomic_block:
+        jobs = 1  # One writer; or rows other processes cannot see yet.
     report = Report()
+    batches = []
     for kind in KINDS.values():
         public_ids = list(
             kind.model.objects.published(now)
@@ -491,14 +475,34 @@ def rebuild_all(now=None, batch_size: int = RENDER_BATCH_SIZE) -> Report:
             .values_list("pk", flat=True)
         )
         for start in range(0, len(public_ids), batch_size):
-            batch = public_ids[start : start + batch_size]
-            report.add(rebuild_items(kind, batch, now))
+            batches.append((kind.name, public_ids[start : start + batch_size]))
         gone = Document.objects.filter(kind=kind.name).exclude(item_id__in=public_ids)
         report.removed += gone.count()
         gone.delete()
         DocumentLink.objects.filter(kind=kind.name).exclude(
             item_id__in=public_ids
         ).delete()
+    if jobs == 1:
+        for batch in batches:
+            report.add(render_batch(*batch, now))
+        return report
+    # Each process opens its own connections (a forked one must not share ours).
+    connections.close_all()
+    with ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("fork")
+    ) as pool:
+        kind_names = [kind_name for kind_name, _ in batches]
+        id_lists = [ids for _, ids in batches]
+        for batch_report in pool.map(render_batch, kind_names, id_lists, repeat(now)):
+            report.add(batch_report)
+    return report
+
+
+def render_batch(kind_name: str, ids: list[int], now) -> Report:
+    """``rebuild_items`` for one batch, its rendered documents left out (a
+    process pool sends the report back)."""
+    report = rebuild_items(KINDS[kind_name], ids, now)
+    report.documents = []
     return report
 
 
@@ -506,7 +510,7 @@ def items_showing(keys: set[tuple[str, int]]) -> set[tuple[str, int]]:
     """These items and every item whose documents show one of these rows."""
     condition = Q(pk__in=[])
     for kind_name, ids in group(keys).items():
-        condition |= Q(shows_kind=kind_name, shows_id__in=ids)
+        condition |= Q(shows_kind=kind_name, shows_id__in=ids | {EVERY_ROW})
     linked = DocumentLink.objects.filter(condition).values_list("kind", "item_id")
     return {key for key in keys if key[0] in KINDS} | set(linked)
 
@@ -519,7 +523,7 @@ def mark_stale(rows: set, pages: set = frozenset()) -> int:
     for kind_name, ids in group(rows | pages).items():
         own |= Q(kind=kind_name, item_id__in=ids)
     for kind_name, ids in group(rows).items():
-        shows |= Q(shows_kind=kind_name, shows_id__in=ids)
+        shows |= Q(shows_kind=kind_name, shows_id__in=ids | {EVERY_ROW})
     showing = DocumentLink.objects.filter(
         shows, kind=OuterRef("kind"), item_id=OuterRef("item_id")
     )
@@ -541,19 +545,22 @@ def is_fresh(document: Document, now) -> bool:
     return now < document.valid_until and not previewing.get()
 
 
+def public_at(kind: Kind, lookup: str, now):
+    """The public item at this address, if any (who is public is never stored)."""
+    return kind.model.objects.published(now).filter(**{kind.lookup_field: lookup})
+
+
 def fresh(kind_name: str, lookup: str, representation: str, now):
     """The document at this address if its item is public and it is fresh:
     one indexed query."""
-    kind = KINDS[kind_name]
-    public = kind.model.objects.published(now).filter(**{kind.lookup_field: lookup})
     document = (
         Document.objects.filter(
             kind=kind_name,
             lookup=lookup,
             representation=representation,
-            item_id__in=public.values("pk"),
+            item_id__in=public_at(KINDS[kind_name], lookup, now).values("pk"),
         )
-        .only("body", "modified_at", "valid_until")
+        .only("body", "modified_at", "valid_until", "surrogate_keys")
         .first()
     )
     if document is not None and is_fresh(document, now):
@@ -570,8 +577,7 @@ def find(kind_name: str, lookup: str, representation: str, now=None):
         return document
     kind = KINDS[kind_name]
     apply_due_revisions(now)  # A scheduled revision may be what changed.
-    public = kind.model.objects.published(now).filter(**{kind.lookup_field: lookup})
-    item_id = public.values_list("pk", flat=True).first()
+    item_id = public_at(kind, lookup, now).values_list("pk", flat=True).first()
     if item_id is None:
         return None
     rendered = rebuild_items(kind, [item_id], now).documents

@@ -2,6 +2,10 @@
 
 from django.db import models
 
+# A link's shows_id for "every row of that kind": a page listing all of them
+# (the national help lines every widget shows) changes with any of them.
+EVERY_ROW = 0
+
 
 class Document(models.Model):
     """One representation of one published item, as the API sends it.
@@ -25,6 +29,8 @@ class Document(models.Model):
     # Rendered again on the first read at or after this moment: a scheduled
     # change to something it shows, or the recheck interval.
     valid_until = models.DateTimeField()
+    # What the documents show, as CDN surrogate keys (publishing.purge).
+    surrogate_keys = models.TextField(blank=True)
 
     class Meta:
         constraints = [

@@ -21,7 +21,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from content.revisions import batching, previewing
 from content.signals import ROOT_LOOKUPS, tracked_models
 
-from . import documents
+from . import documents, purge
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,7 @@ def flush() -> None:
     pending[1].clear()
     documents.mark_stale(rows, pages)
     transaction.on_commit(lambda: render_after_commit(rows, pages), robust=True)
+    transaction.on_commit(lambda: purge_after_commit(rows, pages), robust=True)
 
 
 def render_after_commit(rows, pages) -> None:
@@ -106,6 +107,11 @@ def record_public_changes(rows, pages) -> None:
     from feed.changes import after_edit
 
     after_edit(rows, pages)
+
+
+def purge_after_commit(rows, pages) -> None:
+    """Withdraw from CDNs every cached response showing a changed row."""
+    purge.purge(purge.change_keys(rows, pages))
 
 
 def row_saved_or_deleted(sender, instance, raw=False, **kwargs):

@@ -23,57 +23,37 @@ from api.problems import database_unavailable
 from api.response_cache import throttled
 from rehabinfo.outages import DATABASE_OUTAGES
 
-from . import documents
+from . import documents, purge
 
 JSON, JSONLD = documents.JSON, documents.JSONLD
 # What a detail view's renderers pick for each plain Accept value, and what
 # the JSON-LD actions pick (JSON-LD first, or as JSON when asked for JSON).
 DETAIL_ACCEPT = {"": JSON, "*/*": JSON, JSON: JSON}
 JSONLD_ACCEPT = {"": JSONLD, "*/*": JSONLD, JSONLD: JSONLD, JSON: JSON}
-# URL name (namespace v1) -> (kind, lookup, {Accept: (representation, type)})
-ROUTES = {
-    "topic-detail": (
-        "topic",
-        "slug",
-        {
-            **{a: (documents.DETAIL, t) for a, t in DETAIL_ACCEPT.items()},
-            JSONLD: ("medicalwebpage", JSONLD),
-        },
-    ),
-    "topic-faqpage": (
-        "topic",
-        "slug",
-        {a: ("faqpage", t) for a, t in JSONLD_ACCEPT.items()},
-    ),
-    "topic-medicalwebpage": (
-        "topic",
-        "slug",
-        {a: ("medicalwebpage", t) for a, t in JSONLD_ACCEPT.items()},
-    ),
-    "comparison-detail": (
-        "comparison",
-        "slug",
-        {
-            **{a: (documents.DETAIL, t) for a, t in DETAIL_ACCEPT.items()},
-            JSONLD: ("faqpage", JSONLD),
-        },
-    ),
-    "comparison-faqpage": (
-        "comparison",
-        "slug",
-        {a: ("faqpage", t) for a, t in JSONLD_ACCEPT.items()},
-    ),
-    "faq-detail": (
-        "faq",
-        "id",
-        {a: (documents.DETAIL, t) for a, t in DETAIL_ACCEPT.items()},
-    ),
-    "resource-detail": (
-        "resource",
-        "slug",
-        {a: (documents.DETAIL, t) for a, t in DETAIL_ACCEPT.items()},
-    ),
-}
+
+
+def routes() -> dict:
+    """URL name (namespace v1) -> (kind, lookup, {Accept: (representation, type)}):
+    every stored representation but list entries has the address
+    ``{kind}-{representation}`` (a detail is ``{kind}-detail``)."""
+    table = {}
+    for kind in documents.KINDS.values():
+        for name, (_, media_type) in kind.representations.items():
+            if name == documents.ENTRY:
+                continue
+            by_accept = JSONLD_ACCEPT if media_type == JSONLD else DETAIL_ACCEPT
+            table[f"{kind.name}-{name}"] = (
+                kind.name,
+                kind.lookup_field,
+                {accept: (name, chosen) for accept, chosen in by_accept.items()},
+            )
+        if kind.jsonld_detail:
+            detail = table[f"{kind.name}-{documents.DETAIL}"][2]
+            detail[JSONLD] = (kind.jsonld_detail, JSONLD)
+    return table
+
+
+ROUTES = routes()
 API_PREFIX = "/api/v1/"
 # Sent by the views' DRF responses (allowed methods; Vary as public_freshness).
 ALLOW = "GET, HEAD, OPTIONS"
@@ -131,6 +111,7 @@ class StoredDocumentMiddleware:
         )
         response.headers["Allow"] = ALLOW
         patch_vary_headers(response, ["Accept"])
+        purge.tag(response, document.surrogate_keys)
         response.modified_at = document.modified_at
         response = public_freshness(request, response, VARY)
         if response.status_code == 200:

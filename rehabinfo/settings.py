@@ -420,6 +420,18 @@ FEED_FULL_RECONCILE_SECONDS = env_int("FEED_FULL_RECONCILE_SECONDS", 300)
 # Freshness of public GET responses, for browsers/apps and for CDNs.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 API_CACHE_S_MAXAGE = env_int("API_CACHE_S_MAXAGE", 300)
+# CDN purge by surrogate key after each change (publishing/purge.py): POSTed
+# to CDN_PURGE_URL when it is set, else only logged. CDN_PURGER names any
+# class with a purge(keys) method.
+CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "")
+CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "")
+CDN_PURGE_TIMEOUT = env_float("CDN_PURGE_TIMEOUT", 5)
+CDN_PURGER = os.environ.get(
+    "CDN_PURGER",
+    "publishing.purge.HTTPPurger"
+    if CDN_PURGE_URL
+    else "publishing.purge.LoggingPurger",
+)
 # Origin of canonical addresses (canonical_url fields, reader pages, JSON-LD),
 # e.g. https://rehabinfo.org; blank
 # means the host of the request.

@@ -13,11 +13,13 @@ from api import jsonld
 from api.v1 import serializers
 from content.models import FAQ, Comparison, PublicationStatus, Resource, Topic
 from content.reader import public_url
+from embed.fragments import widget_document
 from publishing import documents
 from publishing.models import Document
 from tests.conftest import approve, reviewed
 
 SECOND = datetime.timedelta(seconds=1)
+MINUTE = datetime.timedelta(minutes=1)
 HOUR = datetime.timedelta(hours=1)
 
 
@@ -33,9 +35,12 @@ def public_addresses():
     urls.append("/api/v1/resources/")
     for slug in Topic.objects.published().values_list("slug", flat=True):
         base = f"/api/v1/topics/{slug}/"
-        urls += [base, f"{base}faqpage/", f"{base}medicalwebpage/"]
+        urls += [base, f"{base}faqpage/", f"{base}medicalwebpage/", f"{base}widget/"]
+        urls.append(f"/embed/v1/topics/{slug}/faqs/")
     for slug in Comparison.objects.published().values_list("slug", flat=True):
-        urls += [f"/api/v1/comparisons/{slug}/", f"/api/v1/comparisons/{slug}/faqpage/"]
+        base = f"/api/v1/comparisons/{slug}/"
+        urls += [base, f"{base}faqpage/", f"{base}widget/"]
+        urls.append(f"/embed/v1/comparisons/{slug}/faqs/")
     for pk in FAQ.objects.published().values_list("pk", flat=True):
         urls.append(f"/api/v1/faqs/{pk}/")
     for slug in Resource.objects.published().values_list("slug", flat=True):
@@ -70,7 +75,10 @@ def expected_body(document: Document) -> bytes:
     kind = documents.KINDS[document.kind]
     item = kind.pages(now).get(pk=document.item_id)
     name = document.representation
-    if name == "faqpage":
+    if name == "widget":
+        help_lines = Resource.objects.national_help_lines()
+        data = widget_document(request, item, item.public_faqs, help_lines)
+    elif name == "faqpage":
         url = f"{public_url(request, item)}#faqs"
         data = jsonld.faq_page(
             item, item.public_faqs, url=url, name=f"{item.title}: FAQs"
@@ -131,8 +139,12 @@ def test_editing_one_faq_changes_only_the_etags_of_what_shows_it(
         f"/api/v1/topics/{faq.topic.slug}/",
         f"/api/v1/topics/{faq.topic.slug}/faqpage/",
         f"/api/v1/topics/{faq.topic.slug}/medicalwebpage/",
+        f"/api/v1/topics/{faq.topic.slug}/widget/",
+        f"/embed/v1/topics/{faq.topic.slug}/faqs/",
         f"/api/v1/comparisons/{faq.comparison.slug}/",
         f"/api/v1/comparisons/{faq.comparison.slug}/faqpage/",
+        f"/api/v1/comparisons/{faq.comparison.slug}/widget/",
+        f"/embed/v1/comparisons/{faq.comparison.slug}/faqs/",
     }
 
     clock.shift(HOUR)
@@ -276,10 +288,12 @@ def test_render_documents_reports_what_changed(seed_content, clock):
     first, second = io.StringIO(), io.StringIO()
 
     call_command("render_documents", stdout=first)
-    # A resource shows only on its own page, by SQL: no signal marks it.
-    Resource.objects.filter(pk=Resource.objects.published().first().pk).update(
-        phone="1-800-000-0000"
+    # A resource that is not a help line shows only on its own page; changed
+    # by SQL, no signal marks it.
+    locator = Resource.objects.published().exclude(
+        pk__in=Resource.objects.national_help_lines()
     )
+    Resource.objects.filter(pk=locator.first().pk).update(phone="1-800-000-0000")
     call_command("render_documents", stdout=second)
 
     total = Document.objects.count()
@@ -301,11 +315,10 @@ def document_addresses():
     for slug in Topic.objects.published().values_list("slug", flat=True):
         base = f"/api/v1/topics/{slug}/"
         yield from (base, f"{base}faqpage/", f"{base}medicalwebpage/")
+        yield f"{base}widget/"
     for slug in Comparison.objects.published().values_list("slug", flat=True):
-        yield from (
-            f"/api/v1/comparisons/{slug}/",
-            f"/api/v1/comparisons/{slug}/faqpage/",
-        )
+        base = f"/api/v1/comparisons/{slug}/"
+        yield from (base, f"{base}faqpage/", f"{base}widget/")
     yield f"/api/v1/faqs/{FAQ.objects.published().first().pk}/"
     yield f"/api/v1/resources/{Resource.objects.published().first().slug}/"
 
@@ -345,3 +358,86 @@ def test_the_short_way_answers_exactly_what_the_view_answers(
             assert short[name] == view[name], (url, name)
         not_modified = client.get(url, HTTP_IF_NONE_MATCH=short["ETag"], **headers)
         assert not_modified.status_code == 304
+
+
+WIDGET = "/api/v1/topics/heroin-rehab/widget/"
+IFRAME = "/embed/v1/topics/heroin-rehab/faqs/"
+
+
+def test_both_widgets_are_served_from_the_stored_widget_document(
+    client, published_topic, published_faq, django_assert_num_queries
+):
+    client.get(WIDGET)  # renders the topic's documents
+
+    with django_assert_num_queries(1):
+        script_widget = client.get(WIDGET)
+    with django_assert_num_queries(1):
+        iframe = client.get(IFRAME)
+
+    stored = Document.objects.get(kind="topic", representation="widget")
+    served = documents.for_origin(bytes(stored.body), "http://testserver")
+    assert script_widget.content == served
+    assert script_widget.json()["html"] in iframe.content.decode()
+
+
+def test_a_new_national_help_line_shows_in_every_widget_at_once(
+    client, published_topic, published_faq, reviewer, django_capture_on_commit_callbacks
+):
+    before = client.get(WIDGET)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(
+            Resource.objects.create(
+                **reviewed(reviewer, slug="new-line", name="New line", kind="helpline")
+            )
+        )
+
+    after = client.get(WIDGET)
+    assert "New line" in after.json()["html"]
+    assert "New line" in client.get(IFRAME).content.decode()
+    assert after["ETag"] != before["ETag"]
+
+
+def test_a_help_line_scheduled_to_go_live_shows_in_widgets_at_its_time(
+    client, clock, published_topic, reviewer
+):
+    approve(
+        Resource.objects.create(
+            **reviewed(
+                reviewer,
+                slug="later-line",
+                name="Later line",
+                kind="crisis_line",
+                publish_at=timezone.now() + MINUTE,
+            )
+        )
+    )
+    assert "Later line" not in client.get(WIDGET).json()["html"]
+
+    clock.shift(MINUTE + SECOND)  # well within the recheck interval
+
+    assert "Later line" in client.get(WIDGET).json()["html"]
+    assert "Later line" in client.get(IFRAME).content.decode()
+
+
+def test_an_unpublished_topic_has_no_widget_even_with_its_document_stored(
+    client, published_topic
+):
+    client.get(WIDGET)
+    Topic.objects.filter(pk=published_topic.pk).update(status=PublicationStatus.DRAFT)
+
+    assert client.get(WIDGET).status_code == 404
+    assert client.get(IFRAME).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rendering_in_several_processes_stores_what_one_process_stores():
+    call_command("loaddata", "seed", verbosity=0)
+    in_one = documents.rebuild_all(jobs=1)
+    stored = set(Document.objects.values_list("kind", "lookup", "etag"))
+    Document.objects.all().delete()
+
+    in_two = documents.rebuild_all(jobs=2)
+
+    assert str(in_two) == str(in_one)
+    assert set(Document.objects.values_list("kind", "lookup", "etag")) == stored

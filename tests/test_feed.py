@@ -364,6 +364,11 @@ def test_entry_etags_are_those_each_host_gets_from_the_url(client, seed_content)
     assert elsewhere.json()["entries"][0]["etag"] != here.json()["entries"][0]["etag"]
 
 
+def test_a_cdn_purges_feed_pages_and_the_snapshot_with_the_lists(client, db):
+    for url in (CHANGES, SNAPSHOT):
+        assert client.get(url)["Surrogate-Key"] == "list"
+
+
 def test_the_first_read_gives_a_cursor_for_now_and_the_snapshot(client, seed_content):
     response = client.get(CHANGES)
 

@@ -1053,6 +1053,18 @@ HEADERS = {
         "required": True,
         "schema": {"type": "string"},
     },
+    "Surrogate-Key": {
+        "description": "What the response shows, as CDN purge keys separated by "
+        "spaces (its own page, its item and every row it shows; `list` on list "
+        "pages, `search` on search results): each change purges exactly the "
+        "keys of what it changed. CDNs usually strip it.",
+        "schema": {"type": "string"},
+    },
+    "Cache-Tag": {
+        "description": "The Surrogate-Key values separated by commas, as "
+        "Cloudflare and Akamai read them.",
+        "schema": {"type": "string"},
+    },
     "Cache-Control-No-Store": {
         "description": "`no-store`: no browser, proxy or CDN may keep a copy.",
         "required": True,
@@ -1183,7 +1195,15 @@ def http_semantics(result, generator, request, public):
                     {"$ref": f"#/components/parameters/{name}"}
                     for name in CONDITIONAL_PARAMETERS
                 )
-                ok.update(header_refs("ETag", "Last-Modified", "Cache-Control"))
+                ok.update(
+                    header_refs(
+                        "ETag",
+                        "Last-Modified",
+                        "Cache-Control",
+                        "Surrogate-Key",
+                        "Cache-Tag",
+                    )
+                )
                 responses["304"] = ref("NotModified")
             else:
                 ok.update(header_refs("Cache-Control-No-Store"))

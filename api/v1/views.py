@@ -8,7 +8,6 @@ included, goes through ``published()``.
 import gzip
 import json
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
@@ -40,10 +39,9 @@ from content.models import (
     Topic,
 )
 from content.search import search
-from embed.views import widget_document
 from feed import changes, cursors, snapshot
 from partners.keys import KEY_QUERY_PARAMETER
-from publishing import documents
+from publishing import documents, purge
 
 from . import schema
 from .filters import ComparisonFilter, FAQFilter, ResourceFilter, TopicFilter
@@ -105,8 +103,9 @@ class PublicViewSet(
     def get_queryset(self):
         return self.queryset.model.objects.published(timezone.now())
 
-    def stored(self, body: bytes, modified_at=None):
-        """A response of stored JSON, for this request's origin."""
+    def stored(self, body: bytes, keys: str, modified_at=None):
+        """A response of stored JSON, for this request's origin, tagged with
+        the surrogate keys of what it shows (``publishing.purge``)."""
         origin = f"{self.request.scheme}://{self.request.get_host()}"
         body = documents.for_origin(body, origin)
         renderer = self.request.accepted_renderer
@@ -117,6 +116,7 @@ class PublicViewSet(
             response = Response(json.loads(body))
         # The document's own time (public_freshness); lists take the content's.
         response.modified_at = modified_at
+        purge.tag(response, keys)
         return response
 
     def document(self, representation: str):
@@ -125,9 +125,11 @@ class PublicViewSet(
         if found is None:
             name = self.queryset.model._meta.object_name
             raise Http404(f"No {name} matches the given query.")
-        return self.stored(bytes(found.body), found.modified_at)
+        return self.stored(bytes(found.body), found.surrogate_keys, found.modified_at)
 
     def retrieve(self, request, *args, **kwargs):
+        if self.wants_jsonld():
+            return self.document(documents.KINDS[self.document_kind].jsonld_detail)
         return self.document(documents.DETAIL)
 
     def list(self, request, *args, **kwargs):
@@ -139,7 +141,7 @@ class PublicViewSet(
         # "results" is the envelope's last member: the entries go in its list.
         assert empty.endswith(b'"results":[]}')
         body = b"%s%s]}" % (empty[: -len(b"]}")], b",".join(entries))
-        return self.stored(body)
+        return self.stored(body, purge.LIST_KEY)
 
 
 @schema.topics
@@ -156,21 +158,6 @@ class TopicViewSet(PublicViewSet):
     jsonld_actions = ("retrieve",)
     document_kind = "topic"
 
-    def get_queryset(self):
-        now = timezone.now()
-        queryset = Topic.objects.published(now)
-        if self.action == "widget":
-            queryset = queryset.select_related("reviewed_by").prefetch_related(
-                "sources",
-                Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs"),
-            )
-        return queryset
-
-    def retrieve(self, request, *args, **kwargs):
-        if self.wants_jsonld():
-            return self.document("medicalwebpage")
-        return super().retrieve(request, *args, **kwargs)
-
     @action(detail=True, renderer_classes=[JSONLDRenderer, JSONRenderer])
     def faqpage(self, request, slug=None):
         """The topic's FAQs as schema.org FAQPage JSON-LD."""
@@ -184,8 +171,7 @@ class TopicViewSet(PublicViewSet):
     @action(detail=True, key_in_query=True, usage_family="embed")
     def widget(self, request, slug=None):
         """Everything the script widget shows of a topic's FAQs, in one response."""
-        topic = self.get_object()
-        return Response(widget_document(request, topic, topic.public_faqs))
+        return self.document(documents.WIDGET)
 
 
 @schema.comparisons
@@ -202,11 +188,6 @@ class ComparisonViewSet(PublicViewSet):
     jsonld_actions = ("retrieve",)
     document_kind = "comparison"
 
-    def retrieve(self, request, *args, **kwargs):
-        if self.wants_jsonld():
-            return self.document("faqpage")
-        return super().retrieve(request, *args, **kwargs)
-
     @action(detail=True, renderer_classes=[JSONLDRenderer, JSONRenderer])
     def faqpage(self, request, slug=None):
         """The comparison's FAQs as schema.org FAQPage JSON-LD."""
@@ -215,17 +196,7 @@ class ComparisonViewSet(PublicViewSet):
     @action(detail=True, key_in_query=True, usage_family="embed")
     def widget(self, request, slug=None):
         """Everything the script widget shows of a comparison's FAQs, at once."""
-        comparison = self.get_object()
-        return Response(widget_document(request, comparison, comparison.public_faqs))
-
-    def get_queryset(self):
-        now = timezone.now()
-        queryset = Comparison.objects.published(now)
-        if self.action == "widget":
-            queryset = queryset.select_related("topic", "reviewed_by").prefetch_related(
-                Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs")
-            )
-        return queryset
+        return self.document(documents.WIDGET)
 
 
 @schema.faqs
@@ -306,9 +277,11 @@ class SearchView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
             }
             for hit in page
         ]
-        return self.paginator.get_paginated_response(
+        response = self.paginator.get_paginated_response(
             SearchHitSerializer(results, many=True).data
         )
+        purge.tag(response, purge.SEARCH_KEY)
+        return response
 
 
 @schema.root
@@ -456,7 +429,7 @@ class ChangesView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
                 position = entries[-1].sequence
         origin = f"{request.scheme}://{request.get_host()}"
         etags = changes.current_etags(entries, origin, now)
-        return Response(
+        response = Response(
             {
                 "entries": [
                     {
@@ -474,6 +447,9 @@ class ChangesView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
                 "snapshot": reverse("v1:snapshot", request=request),
             }
         )
+        # A page grows with every change: a CDN drops it with the lists.
+        purge.tag(response, purge.LIST_KEY)
+        return response
 
     def detail_url(self, kind: str, lookup: str) -> str:
         field_name = documents.KINDS[kind].lookup_field
@@ -511,4 +487,5 @@ class SnapshotView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
                 gzip.decompress(body), content_type="application/json"
             )
         patch_vary_headers(response, ["Accept-Encoding"])
+        purge.tag(response, purge.LIST_KEY)  # It changes with every change.
         return response

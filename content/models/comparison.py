@@ -12,6 +12,7 @@ from .publication import (
     Publishable,
     PublishableQuerySet,
     RenderedMarkdownMixin,
+    is_published,
     markdown_html_field,
     markdown_text_field,
     published_q,
@@ -24,6 +25,35 @@ MINIMUM_OPTIONS = 2
 
 class ComparisonQuerySet(PublishableQuerySet):
     published_parents = ("topic",)
+
+    def pages(self, now=None):
+        """Public comparisons with their options (and whether each option's
+        topic is public), aspects, public criteria and public FAQs."""
+        from .faq import FAQ
+
+        now = now or timezone.now()
+        options = (
+            ComparisonOption.objects.select_related("topic")
+            .annotate(topic_is_public=is_published(Topic.objects, now, "topic_id"))
+            .prefetch_related("points")
+        )
+        criteria = Criterion.objects.published(now).prefetch_related(
+            models.Prefetch("effects", CriterionEffect.objects.select_related("option"))
+        )
+        return (
+            super()
+            .pages(now)
+            .select_related("topic")
+            .prefetch_related(
+                models.Prefetch("options", options),
+                models.Prefetch("aspects__cells", AspectCell.objects.all()),
+                models.Prefetch("criteria", criteria, to_attr="public_criteria"),
+                models.Prefetch(
+                    "faqs", FAQ.objects.published(now), to_attr="public_faqs"
+                ),
+                "sources",
+            )
+        )
 
 
 class Comparison(RenderedMarkdownMixin, Publishable):

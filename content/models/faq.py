@@ -34,6 +34,9 @@ class FAQQuerySet(PublishableQuerySet):
             )
         )
 
+    def pages(self, now=None):
+        return super().pages(now).select_related("topic", "comparison")
+
 
 class FAQ(RenderedMarkdownMixin, Publishable):
     """A question and its answer, on a topic page and optionally a comparison."""

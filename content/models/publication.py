@@ -141,6 +141,13 @@ class Reviewer(SharedByLiveContent):
         ]
 
 
+def is_published(queryset, now, outer_field: str) -> models.Exists:
+    """Whether the row ``outer_field`` points at is in ``queryset.published(now)``:
+    an annotation, for a link shown only while its target is public."""
+    public = queryset.published(now).filter(pk=models.OuterRef(outer_field))
+    return models.Exists(public)
+
+
 def published_q(now, prefix: str = "") -> models.Q:
     """Condition for “the public may see it”, optionally across a relation.
 
@@ -196,6 +203,17 @@ class PublishableQuerySet(models.QuerySet):
         for parent in self.published_parents:
             condition &= published_q(now, prefix=f"{parent}__")
         return self.filter(condition)
+
+    def pages(self, now=None):
+        """Public items with everything their public pages show.
+
+        The one definition of a public page's reads, for the API's stored
+        documents, the widgets and the JSON-LD alike. Related items are
+        filtered by the same ``published(now)`` rule and attached as
+        ``public_*`` lists (``public_faqs``...), so nothing that renders a
+        page reaches an unfiltered relation.
+        """
+        return self.published(now).select_related("reviewed_by")
 
     def items(self):
         """Items as the lists show them: live rows and new drafts, no revisions."""

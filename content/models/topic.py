@@ -1,13 +1,17 @@
 from django.db import models
+from django.db.models import Prefetch
 from django.db.models.deletion import ProtectedError
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .publication import (
     ITEMS_ONLY,
     Publishable,
+    PublishableQuerySet,
     RenderedMarkdownMixin,
     SharedByLiveContent,
+    is_published,
     markdown_html_field,
     markdown_text_field,
     unique_slug_among_items,
@@ -69,6 +73,37 @@ class Source(SharedByLiveContent):
             )
 
 
+class TopicQuerySet(PublishableQuerySet):
+    def pages(self, now=None):
+        """Public topics with their public FAQs, comparisons, sub-topics and
+        related topics, and whether their parent is public."""
+        from .comparison import Comparison
+        from .faq import FAQ
+
+        now = now or timezone.now()
+        public_topics = Topic.objects.published(now)
+        return (
+            super()
+            .pages(now)
+            .select_related("parent")
+            .annotate(parent_is_public=is_published(Topic.objects, now, "parent_id"))
+            .prefetch_related(
+                "sections",
+                "sources",
+                Prefetch("faqs", FAQ.objects.published(now), to_attr="public_faqs"),
+                Prefetch(
+                    "comparisons",
+                    Comparison.objects.published(now),
+                    to_attr="public_comparisons",
+                ),
+                Prefetch("children", public_topics, to_attr="public_children"),
+                Prefetch(
+                    "related_topics", public_topics, to_attr="public_related_topics"
+                ),
+            )
+        )
+
+
 class Topic(RenderedMarkdownMixin, Publishable):
     """A subject page, such as “Heroin rehab” or “Medical detox”."""
 
@@ -98,6 +133,8 @@ class Topic(RenderedMarkdownMixin, Publishable):
 
     history = HistoricalRecords(m2m_fields=[related_topics, sources])
     markdown_fields = ("body",)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta(Publishable.Meta):
         constraints = [

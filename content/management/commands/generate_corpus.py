@@ -339,18 +339,27 @@ class CorpusWriter:
     def comparison(self, n: int, ids: dict[int, int], rng: random.Random) -> None:
         leader, first, second = leader_of(n), n - 1, n
         title = f"{topic_title(first)} vs. {topic_title(second).lower()}"
-        comparison = Comparison.objects.create(
-            slug=f"{SLUG_PREFIX}comparison-{n:05d}",
-            title=title,
-            topic_id=ids[leader],
-            summary=paragraph(rng, 1),
-            **rendered(
-                introduction=f"{paragraph(rng, 2)}\n\n{paragraph(rng, 2)}",
-                conclusion=paragraph(rng, 3),
-            ),
-            **self.review,
+        # Bulk inserts, like every row here: no signal renders documents per
+        # row; `render_documents` renders the corpus once it is written.
+        [comparison] = Comparison.objects.bulk_create(
+            [
+                Comparison(
+                    slug=f"{SLUG_PREFIX}comparison-{n:05d}",
+                    title=title,
+                    topic_id=ids[leader],
+                    summary=paragraph(rng, 1),
+                    **rendered(
+                        introduction=f"{paragraph(rng, 2)}\n\n{paragraph(rng, 2)}",
+                        conclusion=paragraph(rng, 3),
+                    ),
+                    **self.review,
+                )
+            ]
         )
-        comparison.sources.set(rng.sample(self.sources, SOURCES_PER_TOPIC))
+        Comparison.sources.through.objects.bulk_create(
+            Comparison.sources.through(comparison_id=comparison.pk, source_id=s.pk)
+            for s in rng.sample(self.sources, SOURCES_PER_TOPIC)
+        )
         options = ComparisonOption.objects.bulk_create(
             ComparisonOption(
                 comparison=comparison,
