@@ -39,7 +39,9 @@ this process saw stands in for it (``last_known_version``). Any other
 request is answered 503 at once, without a second attempt to connect.
 """
 
+import datetime
 import hashlib
+import math
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -56,12 +58,13 @@ from rest_framework.utils.mediatypes import (
 from api.caching import last_modified_header
 from api.problems import database_unavailable, error_response
 from api.throttling import rate_limit_retry_after
-from content.models import ContentVersion
 from content.models.changes import (
     VERSION_CACHE_KEY,
+    content_version,
     current_content_version,
     last_known_version,
 )
+from publishing import generations
 from rehabinfo.outages import DATABASE_OUTAGES
 
 ENTRY_PREFIX = "response:v3:"
@@ -220,10 +223,18 @@ class ResponseCacheMiddleware:
         key = entry_key(request)
         if key is None:
             return self.get_response(request)
-        keys = [VERSION_CACHE_KEY, key]
+        dependency = generations.dependency(request)
+        keys = [key, dependency.key if dependency else VERSION_CACHE_KEY]
         if not is_conditional(request):
             keys.append(key + ":body")
         found = cache.get_many(keys)
+        if dependency is not None:
+            return self.by_generation(request, key, dependency, found)
+        return self.by_content_version(request, key, found)
+
+    def by_content_version(self, request, key: str, found: dict):
+        """Entries of responses that may show anything: valid while the
+        content version they were made under is current."""
         now = timezone.now()
         database_error = None
         try:
@@ -237,20 +248,72 @@ class ResponseCacheMiddleware:
             and meta is not None
             and meta.get("version") == version.changed_at
         ):
-            refused = throttled(request)
-            if refused is not None:
-                return refused
-            cached = replay(request, meta, key, now, found.get(key + ":body"))
+            cached = self.hit(request, meta, key, now, found)
             if cached is not None:
                 return cached
         if database_error is not None:
             # The view would only try to connect again: one attempt per request.
             return database_unavailable(request, database_error)
         response = self.get_response(request)
-        self.store(request, response, key, version)
+        # The version read before the view ran: an edit committed meanwhile
+        # makes the entry a miss, never a stale hit.
+        self.store(
+            request,
+            response,
+            key,
+            {"version": version.changed_at},
+            settings.RESPONSE_CACHE_TIMEOUT,
+        )
         return response
 
-    def store(self, request, response, key: str, version: ContentVersion) -> None:
+    def by_generation(self, request, key: str, dependency, found: dict):
+        """Entries of a document's address or a kind's list: valid while the
+        generation token they were made under is current
+        (``publishing.generations``), and never past their ``valid_until``."""
+        now = timezone.now()
+        current = found.get(dependency.key)
+        meta = found.get(key)
+        if (
+            current is not None
+            and meta is not None
+            and meta.get("generation") == current
+            and now < meta["valid_until"]
+        ):
+            cached = self.hit(request, meta, key, now, found)
+            if cached is not None:
+                return cached
+        # Read before the view runs, as the version above.
+        current = generations.token(dependency.key, current)
+        valid_until = now + datetime.timedelta(seconds=generations.ENTRY_LIFETIME)
+        if dependency.is_list:
+            # Items join and leave lists at any publish or unpublish time.
+            try:
+                version = content_version(now)
+            except DATABASE_OUTAGES as error:
+                return database_unavailable(request, error)
+            valid_until = min(filter(None, [valid_until, version.valid_until]))
+        response = self.get_response(request)
+        if current is None:
+            return response  # The cache is unusable: nothing is stored.
+        if not dependency.is_list:
+            # The document's own: its next scheduled change, or recheck.
+            document_valid_until = getattr(response, "valid_until", None)
+            if document_valid_until is None:
+                return response
+            valid_until = min(valid_until, document_valid_until)
+        timeout = math.ceil((valid_until - now).total_seconds())
+        if timeout > 0:
+            meta = {"generation": current, "valid_until": valid_until}
+            self.store(request, response, key, meta, timeout)
+        return response
+
+    def hit(self, request, meta: dict, key: str, now, found: dict):
+        refused = throttled(request)
+        if refused is not None:
+            return refused
+        return replay(request, meta, key, now, found.get(key + ":body"))
+
+    def store(self, request, response, key: str, validity: dict, timeout: int) -> None:
         if (
             request.method != "GET"
             or response.status_code != 200
@@ -265,9 +328,7 @@ class ResponseCacheMiddleware:
             if name in response.headers
         }
         meta = {
-            # The version read before the view ran: an edit committed
-            # meanwhile makes the entry a miss, never a stale hit.
-            "version": version.changed_at,
+            **validity,
             "headers": headers,
             "last_modified": getattr(response, "last_modified_validator", None)
             if "Last-Modified" in response.headers
@@ -275,8 +336,5 @@ class ResponseCacheMiddleware:
             "xframe_options_exempt": getattr(response, "xframe_options_exempt", False),
         }
         # Body first: a reader never finds validators without their body.
-        cache.set_many(
-            {key + ":body": response.content, key: meta},
-            settings.RESPONSE_CACHE_TIMEOUT,
-        )
+        cache.set_many({key + ":body": response.content, key: meta}, timeout)
         response.headers["X-Cache"] = "miss"

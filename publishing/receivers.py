@@ -21,7 +21,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from content.revisions import batching, previewing
 from content.signals import ROOT_LOOKUPS, tracked_models
 
-from . import documents
+from . import documents, generations
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,15 @@ def flush() -> None:
     pending[0].clear()
     pending[1].clear()
     documents.mark_stale(rows, pages)
+    retire_cached_responses(rows, pages)
     transaction.on_commit(lambda: render_after_commit(rows, pages), robust=True)
+
+
+def retire_cached_responses(rows, pages) -> None:
+    """Make the cached responses of every item the change may show on (and of
+    the lists of their kinds) miss once it commits, and only those."""
+    changed_kinds = {kind_name for kind_name, _ in rows}
+    generations.retire(documents.addresses_showing(rows, pages), changed_kinds)
 
 
 def render_after_commit(rows, pages) -> None:

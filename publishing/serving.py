@@ -132,6 +132,7 @@ class StoredDocumentMiddleware:
         response.headers["Allow"] = ALLOW
         patch_vary_headers(response, ["Accept"])
         response.modified_at = document.modified_at
+        response.valid_until = document.valid_until
         response = public_freshness(request, response, VARY)
         if response.status_code == 200:
             response.headers["Content-Length"] = str(len(response.content))

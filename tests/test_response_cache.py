@@ -73,10 +73,22 @@ def test_conditional_hit_answers_304_without_reading_the_body(
     assert not [key for key in read if key.endswith(":body")]
 
 
-def test_hit_reads_version_validators_and_body_in_one_round_trip(
-    client, seed_content, monkeypatch
+@pytest.mark.parametrize(
+    "url, validity_key",
+    [
+        (TOPIC, "generation:v1:item:topic:heroin-rehab"),
+        (
+            COMPARISON + "faqpage/",
+            "generation:v1:item:comparison:inpatient-vs-outpatient-heroin-rehab",
+        ),
+        ("/api/v1/faqs/", "generation:v1:list:faq"),
+        ("/api/v1/search/?q=rehab", VERSION_CACHE_KEY),
+    ],
+)
+def test_hit_reads_what_decides_validity_validators_and_body_in_one_round_trip(
+    client, seed_content, monkeypatch, url, validity_key
 ):
-    client.get(TOPIC)
+    client.get(url)
     single_reads, multiple_reads = [], []
     original_get, original_get_many = cache.get, cache.get_many
     inside_get_many = False
@@ -99,7 +111,7 @@ def test_hit_reads_version_validators_and_body_in_one_round_trip(
     monkeypatch.setattr(cache, "get", get)
     monkeypatch.setattr(cache, "get_many", get_many)
 
-    response = client.get(TOPIC)
+    response = client.get(url)
 
     assert response["X-Cache"] == "hit"
     assert single_reads == []
@@ -107,7 +119,7 @@ def test_hit_reads_version_validators_and_body_in_one_round_trip(
     [entry] = [
         key for key in keys if key.startswith(ENTRY_PREFIX) and key[-5:] != ":body"
     ]
-    assert set(keys) == {VERSION_CACHE_KEY, entry, entry + ":body"}
+    assert set(keys) == {validity_key, entry, entry + ":body"}
 
 
 def test_representations_are_cached_apart(client, seed_content):

@@ -101,7 +101,7 @@ class PublicViewSet(
     def get_queryset(self):
         return self.queryset.model.objects.published(timezone.now())
 
-    def stored(self, body: bytes, modified_at=None):
+    def stored(self, body: bytes, modified_at=None, valid_until=None):
         """A response of stored JSON, for this request's origin."""
         origin = f"{self.request.scheme}://{self.request.get_host()}"
         body = documents.for_origin(body, origin)
@@ -113,6 +113,8 @@ class PublicViewSet(
             response = Response(json.loads(body))
         # The document's own time (public_freshness); lists take the content's.
         response.modified_at = modified_at
+        # Until when the response cache may keep it (api.response_cache).
+        response.valid_until = valid_until
         return response
 
     def document(self, representation: str):
@@ -121,7 +123,7 @@ class PublicViewSet(
         if found is None:
             name = self.queryset.model._meta.object_name
             raise Http404(f"No {name} matches the given query.")
-        return self.stored(bytes(found.body), found.modified_at)
+        return self.stored(bytes(found.body), found.modified_at, found.valid_until)
 
     def retrieve(self, request, *args, **kwargs):
         return self.document(documents.DETAIL)
