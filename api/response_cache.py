@@ -1,22 +1,37 @@
 """Ready-to-send public responses, cached in the shared cache (Redis).
 
-A hit is served before any view, serializer or SQL: the middleware needs only
-the *content version* (when public content last changed, and when the next
-scheduled publish/unpublish time falls), which itself lives in the cache.
+A hit is served before any view, serializer or SQL: the entry records what it
+depends on, and that lives in the cache too, so the entry, its body and what
+decides whether it is still valid come back in one round trip (a conditional
+request, likely a 304, leaves the body out).
 
-Freshness comes from the version, not from expiry: every entry records the
-content version (``content.models.content_version``) it was made under and
-is served only while that version is current, so
+Freshness comes from what a response shows, not from a long expiry:
 
-- an editor's change (any save or delete, see ``content.signals``) replaces
-  the version once its transaction commits, and every later request misses;
-- a scheduled publish or unpublish time passing makes the cached version
-  invalid (``valid_until``), so the next request computes a new one;
-- an edit made while the cache was unreachable shows within a minute, when
-  the cached version expires (``VERSION_CACHE_TIMEOUT``).
+- **A document's responses** (a topic's, comparison's, FAQ's or resource's
+  detail and JSON-LD addresses) and **a kind's plain list pages** (no query
+  parameter but ``limit`` and ``offset``) record the *generation token* of
+  their item, or of their kind's list (``publishing.generations``). An edit
+  replaces the tokens of exactly the items whose documents show the edited
+  row (and the lists of their kinds) once its transaction commits, so every
+  other entry stays a hit. Such an entry is also served only until its
+  ``valid_until``: its document's (the next publish or unpublish time of
+  anything it shows), a list's the next such time of any item, and at most
+  ``generations.ENTRY_LIFETIME`` (60 s) after it was made, which bounds what
+  a write that skips signals (SQL, ``QuerySet.update()``) leaves behind.
+  A hit reads no content version.
+- **Everything else** (the root, search, filtered lists, widgets, the
+  assessment) records the *content version* (``content.models.content_version``:
+  when public content last changed, and when the next scheduled
+  publish/unpublish time falls) it was made under, and is served only while
+  that version is current: an editor's change (any save or delete, see
+  ``content.signals``) replaces the version once its transaction commits; a
+  scheduled time passing makes the cached version invalid (``valid_until``),
+  so the next request computes a new one; an edit made while the cache was
+  unreachable shows within a minute, when the cached version expires
+  (``VERSION_CACHE_TIMEOUT``).
 
-The version, the entry's validators and its body are read in one round trip
-(a conditional request, likely a 304, leaves the body out).
+Either way an entry records what it read *before* the view ran, so an edit
+committed meanwhile leaves a miss behind, never a stale hit.
 
 Only keyless GET/HEAD requests are served from the cache (the API and the
 widget pages): partner keys are checked, counted and throttled per partner by
@@ -33,10 +48,12 @@ A hit runs only the middleware above this one, which sets every security
 header (``X-Frame-Options`` included, from the flag the view set on the
 miss): no session, authentication, messages, CSRF or history work.
 
-While the database is unreachable, entries made under the current version
-are still served; when the cache has lost the version too, the last version
-this process saw stands in for it (``last_known_version``). Any other
-request is answered 503 at once, without a second attempt to connect.
+While the database is unreachable, entries still valid are served: a
+document's or list's needs nothing but its token; one made under a content
+version needs that version current, and when the cache has lost the version
+too, the last version this process saw stands in for it
+(``last_known_version``). Any other request is answered 503 at once, without
+a second attempt to connect.
 """
 
 import datetime

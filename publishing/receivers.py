@@ -5,7 +5,9 @@ may show it: the row's own item (a section's topic, an option's comparison),
 the items its links point at (an FAQ's topic), and, through the recorded
 ``DocumentLink`` rows, every item whose documents show it. Those documents
 are marked stale in the change's own transaction, so no read after the commit
-gets the old bytes, and are rendered again once it commits.
+gets the old bytes, and are rendered again once it commits; the response
+cache's generation tokens of the same items are replaced at the same moments
+(``publishing.generations``), so their cached responses miss and no others.
 
 A batch of rows saved as one change (``content.revisions.one_change``) is
 flushed once, when the batch records its change.
