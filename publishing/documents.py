@@ -541,9 +541,8 @@ def addresses_showing(rows: set, pages: set = frozenset()) -> set[tuple[str, str
     pages may alter: those of every document ``mark_stale`` marks (stale
     already or not, and under a renamed item's old lookup too) and the
     current ones of the rows and pages themselves (documents or not)."""
-    addresses = set(
-        documents_showing(rows, pages).order_by().values_list("kind", "lookup")
-    )
+    marked = documents_showing(rows, pages).order_by().values_list("kind", "lookup")
+    addresses = set(marked.distinct())
     for kind_name, ids in group(rows | pages).items():
         if kind_name in KINDS:
             kind = KINDS[kind_name]
