@@ -299,7 +299,8 @@ class ResponseCacheMiddleware:
             cached = self.hit(request, meta, key, now, found)
             if cached is not None:
                 return cached
-        # Read before the view runs, as the version above.
+        # Read before the view runs: an edit committed meanwhile replaces it,
+        # and the entry stored under it misses.
         current = generations.token(dependency.key, current)
         valid_until = now + datetime.timedelta(seconds=generations.ENTRY_LIFETIME)
         if dependency.is_list:

@@ -7,10 +7,12 @@ import uuid
 import pytest
 import redis
 from django.core.cache import cache
+from django.test import RequestFactory
+from django.urls import reverse
 from redis.connection import Connection
 
 from content.models import FAQ, Comparison, PublicationStatus, Resource, Topic
-from publishing import documents, generations
+from publishing import documents, generations, serving
 from tests.conftest import FROZEN_NOW, approve, reviewed
 
 SECOND = datetime.timedelta(seconds=1)
@@ -229,6 +231,31 @@ def test_publishing_a_topic_shows_its_faqs_in_the_cached_faq_list(
 
     assert response["X-Cache"] == "miss"
     assert [faq["question"] for faq in response.json()["results"]] == ["Hidden?"]
+
+
+def test_every_document_address_depends_on_its_items_token():
+    factory = RequestFactory()
+    for url_name, (kind, lookup_kwarg, _) in serving.ROUTES.items():
+        url = reverse(f"v1:{url_name}", kwargs={lookup_kwarg: "12"})
+
+        dependency = generations.dependency(factory.get(url))
+
+        assert dependency == generations.Dependency(
+            f"generation:v1:item:{kind}:12", is_list=False
+        ), url_name
+
+
+def test_lists_depend_on_their_kinds_token_unless_filtered_or_ordered():
+    factory = RequestFactory()
+    for kind in documents.KINDS:
+        url = reverse(f"v1:{kind}-list")
+        expected = generations.Dependency(f"generation:v1:list:{kind}", is_list=True)
+
+        assert generations.dependency(factory.get(url)) == expected
+        assert generations.dependency(factory.get(url + "?limit=5&offset=5")) == (
+            expected
+        )
+        assert generations.dependency(factory.get(url + "?ordering=title")) is None
 
 
 def test_filtered_lists_and_widgets_still_follow_the_content_version(
