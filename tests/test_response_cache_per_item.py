@@ -11,6 +11,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from redis.connection import Connection
 
+import api.throttling
+from api.throttling import ThrottleCounts
 from content.models import FAQ, Comparison, PublicationStatus, Resource, Topic
 from publishing import documents, generations, serving
 from tests.conftest import FROZEN_NOW, approve, reviewed
@@ -263,14 +265,17 @@ def test_filtered_lists_and_widgets_still_follow_the_content_version(
 ):
     for url in ["/api/v1/faqs/?topic=heroin-rehab", TOPIC + "widget/"]:
         client.get(url)
-        keys = [key for key in cache._cache if "generation:" in key]  # locmem
-        assert keys == [], url
+
+        assert client.get(url)["X-Cache"] == "hit"
+    assert cache.get(generations.list_key("faq")) is None
+    assert cache.get(generations.item_key("topic", "heroin-rehab")) is None
 
 
 @pytest.fixture
-def response_cache_redis(settings):
+def response_cache_redis(settings, monkeypatch):
     """The default cache (the response cache's) on the local Redis database 11,
-    under a key prefix of its own; throttle counters stay in memory."""
+    under a key prefix of its own; throttle counters in memory, also when
+    REDIS_URL puts them on Redis."""
     server = redis.Redis.from_url(RESPONSE_CACHE_REDIS_URL)
     try:
         server.ping()
@@ -284,7 +289,12 @@ def response_cache_redis(settings):
             "LOCATION": RESPONSE_CACHE_REDIS_URL,
             "KEY_PREFIX": prefix,
         },
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "throttle",
+        },
     }
+    monkeypatch.setattr(api.throttling, "throttle_counts", ThrottleCounts())
     yield server
     for key in server.scan_iter(f"{prefix}:*"):
         server.delete(key)
