@@ -20,7 +20,7 @@ leaves a miss behind, never a stale hit.
 Writes that skip Django's signals (SQL, ``QuerySet.update()``) replace no
 token: every entry therefore expires ``ENTRY_LIFETIME`` seconds after it was
 made, or earlier at its document's ``valid_until`` (the next publish or
-unpublish time of anything it shows).
+unpublish time of anything it shows; for a list, of any item).
 """
 
 import re
