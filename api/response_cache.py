@@ -28,7 +28,9 @@ Freshness comes from what a response shows, not from a long expiry:
   scheduled time passing makes the cached version invalid (``valid_until``),
   so the next request computes a new one; an edit made while the cache was
   unreachable shows within a minute, when the cached version expires
-  (``VERSION_CACHE_TIMEOUT``).
+  (``VERSION_CACHE_TIMEOUT``). These entries too live at most
+  ``generations.ENTRY_LIFETIME`` (60 s), which bounds what a write that
+  skips signals leaves behind.
 
 Either way an entry records what it read *before* the view ran, so an edit
 committed meanwhile leaves a miss behind, never a stale hit.
@@ -275,13 +277,14 @@ class ResponseCacheMiddleware:
             return database_unavailable(request, database_error)
         response = self.get_response(request)
         # The version read before the view ran: an edit committed meanwhile
-        # makes the entry a miss, never a stale hit.
+        # makes the entry a miss, never a stale hit. A write that skips
+        # signals changes no version: the entry's lifetime bounds it.
         self.store(
             request,
             response,
             key,
             {"version": version.changed_at},
-            settings.RESPONSE_CACHE_TIMEOUT,
+            generations.ENTRY_LIFETIME,
         )
         return response
 

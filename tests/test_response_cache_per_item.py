@@ -176,6 +176,24 @@ def test_unpublishing_by_sql_leaves_the_cache_within_the_bound(
     assert "heroin-rehab" not in listed
 
 
+def test_a_search_entry_outlives_a_signal_skipping_write_by_at_most_a_minute(
+    clock, client, seed_content
+):
+    search = "/api/v1/search/?q=heroin"
+
+    def found() -> bool:
+        hits = client.get(search).json()["results"]
+        return any(hit["slug"] == "heroin-rehab" for hit in hits)
+
+    assert found()
+    Topic.objects.filter(slug="heroin-rehab").update(status=PublicationStatus.DRAFT)
+    clock.shift(LIFETIME - SECOND)
+    assert client.get(search)["X-Cache"] == "hit"
+    clock.shift(SECOND)
+
+    assert not found()
+
+
 @pytest.fixture
 def scheduled_faq(clock, seed_content):
     """An FAQ of heroin-rehab going live 20 seconds after FROZEN_NOW and
