@@ -26,6 +26,12 @@ from webhooks.sending import queue_sending
 
 
 class EndpointForm(forms.ModelForm):
+    url = forms.URLField(
+        label="URL",
+        max_length=500,
+        assume_scheme="https",
+        help_text=Endpoint._meta.get_field("url").help_text,
+    )
     events = forms.MultipleChoiceField(
         choices=EventType.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -88,8 +94,10 @@ class EndpointAdmin(admin.ModelAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        # The notice stays until someone re-enables the endpoint.
-        for endpoint in Endpoint.objects.filter(disabled_at__isnull=False):
+        # The notice stays until someone re-enables the endpoint; only on GET,
+        # so an action's answer page does not repeat what it just fixed.
+        disabled = Endpoint.objects.filter(disabled_at__isnull=False)
+        for endpoint in disabled if request.method == "GET" else []:
             self.message_user(
                 request,
                 f"{endpoint} was disabled on {endpoint.disabled_at:%Y-%m-%d %H:%M} "
