@@ -577,3 +577,38 @@ def test_admin_webhooks_are_not_for_editorial_roles(client, editor):
     response = client.get(admin_url("endpoint", "changelist"))
 
     assert response.status_code == 403
+
+
+def test_admin_ticking_active_again_sends_what_waited(
+    admin_client, receiver, django_capture_on_commit_callbacks
+):
+    endpoint = endpoint_at(receiver.url())
+    record([PUBLISHED])
+    Endpoint.objects.filter(pk=endpoint.pk).update(is_active=False, disabled_at=AT)
+    Delivery.objects.update(status=Delivery.Status.FAILED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            admin_url("endpoint", "change", endpoint.pk),
+            {
+                "description": endpoint.description,
+                "url": endpoint.url,
+                "events": ALL_EVENTS,
+                "is_active": "on",
+            },
+        )
+
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert endpoint.disabled_at is None
+    assert Delivery.objects.get().status == Delivery.Status.PENDING
+    assert DBTaskResult.objects.filter(args_kwargs__args=[endpoint.pk]).exists()
+
+
+def test_record_gives_a_faq_id_as_a_number(db):
+    endpoint_at("https://mirror.example/hook")
+
+    [delivery] = record([Change(4, "published", "faq", 12, "12")])
+
+    assert delivery.payload["data"]["id"] == 12
+    assert delivery.payload["data"]["url"].endswith("/api/v1/faqs/12/")

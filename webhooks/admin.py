@@ -7,10 +7,12 @@ grants them.
 """
 
 import json
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -156,6 +158,10 @@ class EndpointAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             self.show_secret(request, obj)
+        elif obj.is_active and "is_active" in form.changed_data:
+            # Ticking "active" again is re-enabling, as the action does.
+            obj.enable()
+            transaction.on_commit(partial(queue_sending, obj.pk))
 
     @admin.action(
         description="Rotate secret (the old one stops working at once)",

@@ -98,8 +98,12 @@ def resolve_target(url: str) -> Target:
 
 
 def check_url_is_public(url: str) -> None:
-    """Model field validator: the endpoint's URL must resolve to allowed addresses."""
-    resolve_target(url)
+    """Model field validator: the endpoint's URL must resolve to allowed
+    addresses (and, with the rule off, as in development, be http(s))."""
+    if settings.WEBHOOKS_REFUSE_PRIVATE_ADDRESSES:
+        resolve_target(url)
+    elif urlsplit(url).scheme not in ALLOWED_SCHEMES:
+        raise RefusedTarget("Only http:// and https:// addresses can receive webhooks.")
 
 
 class PinnedHTTPConnection(http.client.HTTPConnection):

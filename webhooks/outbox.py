@@ -46,13 +46,14 @@ def payload_for(change: Change) -> dict:
     read it; a withdrawal (unpublished, deleted) carries nothing of the item's
     content, and neither does a publication: receivers fetch the URL."""
     _, lookup_name = DETAIL_ROUTES[change.kind]
+    lookup = int(change.lookup) if lookup_name == "id" else change.lookup
     return {
         "type": f"content.{change.type}",
         "timestamp": change.at.isoformat(),
         "data": {
             "kind": change.kind,
-            lookup_name: change.lookup,
-            "url": public_api_url(change.kind, change.lookup),
+            lookup_name: lookup,
+            "url": public_api_url(change.kind, lookup),
             "sequence": change.sequence,
         },
     }
