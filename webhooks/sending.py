@@ -28,11 +28,14 @@ from webhooks.models import (
 
 logger = logging.getLogger(__name__)
 
-# Longer than an attempt can take (connect and read timeouts); an attempt not
-# finished by then counts as lost.
+# How long one task may go on claiming deliveries. Every claim of a task holds
+# its delivery until the same moment, the lease's end, when one task queued
+# at the first claim looks again: an attempt not finished by then (the worker
+# died) is made again.
 LEASE = timedelta(minutes=2)
-# Deliveries sent by one task before it hands over to a fresh one.
-SEND_BATCH = 50
+# No new attempt starts this close to the lease's end: room for one attempt
+# (connect and read timeouts) to finish inside the lease.
+ATTEMPT_ROOM = timedelta(seconds=30)
 
 
 def queue_sending(endpoint_id: int, at: datetime | None = None) -> None:
@@ -47,9 +50,10 @@ def send_due(endpoint_id: int) -> int:
 
     Returns how many were delivered.
     """
+    lease_ends = timezone.now() + LEASE
     delivered = 0
-    for _ in range(SEND_BATCH):
-        delivery = claim_next(endpoint_id)
+    while timezone.now() < lease_ends - ATTEMPT_ROOM:
+        delivery = claim_next(endpoint_id, lease_ends, first=delivered == 0)
         if delivery is None or not attempt(delivery):
             return delivered
         delivered += 1
@@ -57,9 +61,10 @@ def send_due(endpoint_id: int) -> int:
     return delivered
 
 
-def claim_next(endpoint_id: int) -> Delivery | None:
+def claim_next(endpoint_id: int, lease_ends: datetime, first: bool) -> Delivery | None:
     """The endpoint's first pending delivery, if it is due, claimed for one
-    attempt; None when nothing is due or another worker holds it."""
+    attempt until ``lease_ends``; None when nothing is due or another worker
+    holds it."""
     now = timezone.now()
     with transaction.atomic():
         delivery = (
@@ -75,7 +80,6 @@ def claim_next(endpoint_id: int) -> Delivery | None:
             or delivery.next_attempt_at > now
         ):
             return None
-        lease_ends = now + LEASE
         claimed = Delivery.objects.filter(
             pk=delivery.pk,
             status=Delivery.Status.PENDING,
@@ -87,8 +91,11 @@ def claim_next(endpoint_id: int) -> Delivery | None:
         )
         if not claimed:
             return None
-        # Runs only if this attempt never reports back (the worker died).
-        queue_sending(endpoint_id, at=lease_ends)
+        if first:
+            # Does something only if an attempt of this task never reports
+            # back (the worker died); in the claim's transaction, so a claim
+            # never exists without it.
+            queue_sending(endpoint_id, at=lease_ends)
     delivery.attempts += 1
     delivery.last_attempt_at = now
     return delivery
