@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
@@ -612,3 +613,12 @@ def test_record_gives_a_faq_id_as_a_number(db):
 
     assert delivery.payload["data"]["id"] == 12
     assert delivery.payload["data"]["url"].endswith("/api/v1/faqs/12/")
+
+
+def test_endpoint_refuses_unknown_event_types(db):
+    endpoint = Endpoint(
+        url="https://mirror.example/hook", description="Mirror", events=["content.x"]
+    )
+
+    with pytest.raises(ValidationError, match="Unknown event types"):
+        endpoint.full_clean()

@@ -10,6 +10,7 @@ import secrets
 import uuid
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -94,6 +95,13 @@ class Endpoint(models.Model):
 
     def __str__(self):
         return f"{self.description} ({self.url})"
+
+    def clean(self):
+        if not isinstance(self.events, list) or not self.events:
+            raise ValidationError({"events": "Choose at least one event type."})
+        unknown = sorted(set(self.events) - set(EventType.values))
+        if unknown:
+            raise ValidationError({"events": f"Unknown event types: {unknown}."})
 
     def wants(self, event_type: str) -> bool:
         return event_type in self.events
