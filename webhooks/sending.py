@@ -1,11 +1,12 @@
 """Sending an endpoint's deliveries: in order, signed, retried with backoff.
 
 Only the first pending delivery of an endpoint (in the changes' order) is
-ever attempted; the ones after it wait. An attempt first claims the delivery
-for a lease (``next_attempt_at`` moves to the lease's end, in a transaction
-that also queues a task for that moment), so that if the worker dies
-mid-delivery the delivery is made again once the lease ends, with the same
-``webhook-id``, and receivers drop the repeat.
+ever attempted; the ones after it wait. Each attempt first claims its
+delivery until the end of the sending task's lease (``next_attempt_at``
+moves there; the transaction of the task's first claim also queues a task for
+that moment), so that if the worker dies mid-delivery the delivery is made
+again once the lease ends, with the same ``webhook-id``, and receivers drop
+the repeat.
 """
 
 import json
@@ -34,7 +35,8 @@ logger = logging.getLogger(__name__)
 # died) is made again.
 LEASE = timedelta(minutes=2)
 # No new attempt starts this close to the lease's end: room for one attempt
-# (connect and read timeouts) to finish inside the lease.
+# to finish inside the lease (connect and read timeouts, WEBHOOKS_TIMEOUT_SECONDS
+# each, which is why that setting stays at 10 seconds or less).
 ATTEMPT_ROOM = timedelta(seconds=30)
 
 
