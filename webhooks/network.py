@@ -144,7 +144,9 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> int:
     connection_class = (
         PinnedHTTPSConnection if target.scheme == "https" else PinnedHTTPConnection
     )
-    connection = connection_class(target, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS)
+    # At most 10 s, so an attempt fits in the sending lease (webhooks.sending).
+    timeout = min(settings.WEBHOOKS_TIMEOUT_SECONDS, 10)
+    connection = connection_class(target, timeout=timeout)
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         response = connection.getresponse()
