@@ -15,12 +15,13 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
-from standardwebhooks import Webhook
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from webhooks import network, sending
 from webhooks.models import (
     FAILURES_BEFORE_DISABLING,
     RETRY_DELAYS,
+    SECRET_OVERLAP,
     Delivery,
     Endpoint,
     EventType,
@@ -622,3 +623,22 @@ def test_endpoint_refuses_unknown_event_types(db):
 
     with pytest.raises(ValidationError, match="Unknown event types"):
         endpoint.full_clean()
+
+
+def test_rotated_secret_overlaps_with_the_old_one_for_a_day(db, receiver, clock):
+    endpoint = endpoint_at(receiver.url())
+    old = Endpoint.objects.get(pk=endpoint.pk)
+    endpoint.rotate_secret()
+    record([PUBLISHED])
+    sending.send_due(endpoint.pk)
+    [during] = receiver.received()
+    assert verified(endpoint, *during) and verified(old, *during)
+
+    clock.shift(SECRET_OVERLAP)
+    record([UPDATED])
+    sending.send_due(endpoint.pk)
+
+    [_, after] = receiver.received()
+    assert verified(endpoint, *after)
+    with pytest.raises(WebhookVerificationError):
+        verified(old, *after)

@@ -137,6 +137,11 @@ class EndpointAdmin(admin.ModelAdmin):
             f"Set on {when:%Y-%m-%d %H:%M} UTC. It was shown once, when it was "
             "made, and cannot be shown again; if it is lost, use the action "
             "“Rotate secret” on the endpoint list."
+        ) + (
+            f" The previous secret also signs deliveries until "
+            f"{obj.previous_secret_valid_until:%Y-%m-%d %H:%M} UTC."
+            if len(obj.signing_secrets()) > 1
+            else ""
         )
 
     @admin.display(description="Deliveries")
@@ -164,7 +169,7 @@ class EndpointAdmin(admin.ModelAdmin):
             transaction.on_commit(partial(queue_sending, obj.pk))
 
     @admin.action(
-        description="Rotate secret (the old one stops working at once)",
+        description="Rotate secret (the old one keeps working for a day)",
         permissions=["change"],
     )
     def rotate_secret(self, request, queryset):

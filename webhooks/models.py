@@ -31,6 +31,10 @@ RETRY_DELAYS = [
     timedelta(hours=4),
     timedelta(hours=8),
 ]
+# After a rotation, deliveries are signed with the old secret too for this
+# long, so a receiver can switch without rejecting any (Standard Webhooks
+# allows several signatures in one header).
+SECRET_OVERLAP = timedelta(hours=24)
 # Ten failures in a row span about a day of retries (23 h 13 min); then the
 # endpoint is disabled until someone re-enables it.
 FAILURES_BEFORE_DISABLING = 10
@@ -80,6 +84,10 @@ class Endpoint(models.Model):
     # it only once, right after it is made.
     secret = models.CharField(max_length=100, default=new_secret, editable=False)
     secret_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    previous_secret = models.CharField(max_length=100, blank=True, editable=False)
+    previous_secret_valid_until = models.DateTimeField(
+        null=True, blank=True, editable=False
+    )
     consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
     disabled_at = models.DateTimeField(
         null=True,
@@ -107,11 +115,33 @@ class Endpoint(models.Model):
         return event_type in self.events
 
     def rotate_secret(self) -> str:
-        """Replace the secret; deliveries from now on are signed with the new one."""
+        """Replace the secret; deliveries are signed with the old one as well
+        for SECRET_OVERLAP, while the receiver switches."""
+        now = timezone.now()
+        self.previous_secret = self.secret
+        self.previous_secret_valid_until = now + SECRET_OVERLAP
         self.secret = new_secret()
-        self.secret_rotated_at = timezone.now()
-        self.save(update_fields=["secret", "secret_rotated_at", "updated_at"])
+        self.secret_rotated_at = now
+        self.save(
+            update_fields=[
+                "secret",
+                "secret_rotated_at",
+                "previous_secret",
+                "previous_secret_valid_until",
+                "updated_at",
+            ]
+        )
         return self.secret
+
+    def signing_secrets(self) -> list[str]:
+        """The secrets each delivery is signed with, newest first."""
+        if (
+            self.previous_secret
+            and self.previous_secret_valid_until
+            and self.previous_secret_valid_until > timezone.now()
+        ):
+            return [self.secret, self.previous_secret]
+        return [self.secret]
 
     def enable(self) -> int:
         """Switch the endpoint back on; what it missed is sent again, in order.

@@ -105,11 +105,13 @@ def claim_next(endpoint_id: int, lease_ends: datetime, first: bool) -> Delivery 
 
 def signed_request(delivery: Delivery) -> tuple[bytes, dict[str, str]]:
     """The body and Standard Webhooks headers of one attempt; the signature
-    covers the webhook-id, the attempt's timestamp and the body."""
+    covers the webhook-id, the attempt's timestamp and the body (one per
+    secret in use: two for a day after a rotation)."""
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False)
     timestamp = timezone.now()
-    signature = Webhook(delivery.endpoint.secret).sign(
-        msg_id=delivery.webhook_id, timestamp=timestamp, data=body
+    signature = " ".join(
+        Webhook(secret).sign(msg_id=delivery.webhook_id, timestamp=timestamp, data=body)
+        for secret in delivery.endpoint.signing_secrets()
     )
     headers = {
         "Content-Type": "application/json",
