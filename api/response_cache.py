@@ -1,22 +1,39 @@
 """Ready-to-send public responses, cached in the shared cache (Redis).
 
-A hit is served before any view, serializer or SQL: the middleware needs only
-the *content version* (when public content last changed, and when the next
-scheduled publish/unpublish time falls), which itself lives in the cache.
+A hit is served before any view, serializer or SQL: the entry records what it
+depends on, and that lives in the cache too, so the entry, its body and what
+decides whether it is still valid come back in one round trip (a conditional
+request, likely a 304, leaves the body out).
 
-Freshness comes from the version, not from expiry: every entry records the
-content version (``content.models.content_version``) it was made under and
-is served only while that version is current, so
+Freshness comes from what a response shows, not from a long expiry:
 
-- an editor's change (any save or delete, see ``content.signals``) replaces
-  the version once its transaction commits, and every later request misses;
-- a scheduled publish or unpublish time passing makes the cached version
-  invalid (``valid_until``), so the next request computes a new one;
-- an edit made while the cache was unreachable shows within a minute, when
-  the cached version expires (``VERSION_CACHE_TIMEOUT``).
+- **A document's responses** (a topic's, comparison's, FAQ's or resource's
+  detail and JSON-LD addresses) and **a kind's plain list pages** (no query
+  parameter but ``limit`` and ``offset``) record the *generation token* of
+  their item, or of their kind's list (``publishing.generations``). An edit
+  replaces the tokens of exactly the items whose documents show the edited
+  row (and the lists of their kinds) once its transaction commits, so every
+  other entry stays a hit. Such an entry is also served only until its
+  ``valid_until``: its document's (the next publish or unpublish time of
+  anything it shows), a list's the next such time of any item, and at most
+  ``generations.ENTRY_LIFETIME`` (60 s) after it was made, which bounds what
+  a write that skips signals (SQL, ``QuerySet.update()``) leaves behind.
+  A hit reads no content version.
+- **Everything else** (the root, search, filtered lists, widgets, the
+  assessment) records the *content version* (``content.models.content_version``:
+  when public content last changed, and when the next scheduled
+  publish/unpublish time falls) it was made under, and is served only while
+  that version is current: an editor's change (any save or delete, see
+  ``content.signals``) replaces the version once its transaction commits; a
+  scheduled time passing makes the cached version invalid (``valid_until``),
+  so the next request computes a new one; an edit made while the cache was
+  unreachable shows within a minute, when the cached version expires
+  (``VERSION_CACHE_TIMEOUT``). These entries too live at most
+  ``generations.ENTRY_LIFETIME`` (60 s), which bounds what a write that
+  skips signals leaves behind.
 
-The version, the entry's validators and its body are read in one round trip
-(a conditional request, likely a 304, leaves the body out).
+Either way an entry records what it read *before* the view ran, so an edit
+committed meanwhile leaves a miss behind, never a stale hit.
 
 Only keyless GET/HEAD requests are served from the cache (the API and the
 widget pages): partner keys are checked, counted and throttled per partner by
@@ -33,13 +50,17 @@ A hit runs only the middleware above this one, which sets every security
 header (``X-Frame-Options`` included, from the flag the view set on the
 miss): no session, authentication, messages, CSRF or history work.
 
-While the database is unreachable, entries made under the current version
-are still served; when the cache has lost the version too, the last version
-this process saw stands in for it (``last_known_version``). Any other
-request is answered 503 at once, without a second attempt to connect.
+While the database is unreachable, entries still valid are served: a
+document's or list's needs nothing but its token; one made under a content
+version needs that version current, and when the cache has lost the version
+too, the last version this process saw stands in for it
+(``last_known_version``). Any other request is answered 503 at once, without
+a second attempt to connect.
 """
 
+import datetime
 import hashlib
+import math
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -56,12 +77,13 @@ from rest_framework.utils.mediatypes import (
 from api.caching import last_modified_header
 from api.problems import database_unavailable, error_response
 from api.throttling import rate_limit_retry_after
-from content.models import ContentVersion
 from content.models.changes import (
     VERSION_CACHE_KEY,
+    content_version,
     current_content_version,
     last_known_version,
 )
+from publishing import generations
 from rehabinfo.outages import DATABASE_OUTAGES
 
 ENTRY_PREFIX = "response:v3:"
@@ -225,10 +247,18 @@ class ResponseCacheMiddleware:
         key = entry_key(request)
         if key is None:
             return self.get_response(request)
-        keys = [VERSION_CACHE_KEY, key]
+        dependency = generations.dependency(request)
+        keys = [key, dependency.key if dependency else VERSION_CACHE_KEY]
         if not is_conditional(request):
             keys.append(key + ":body")
         found = cache.get_many(keys)
+        if dependency is not None:
+            return self.by_generation(request, key, dependency, found)
+        return self.by_content_version(request, key, found)
+
+    def by_content_version(self, request, key: str, found: dict):
+        """Entries of responses that may show anything: valid while the
+        content version they were made under is current."""
         now = timezone.now()
         database_error = None
         try:
@@ -242,20 +272,74 @@ class ResponseCacheMiddleware:
             and meta is not None
             and meta.get("version") == version.changed_at
         ):
-            refused = throttled(request)
-            if refused is not None:
-                return refused
-            cached = replay(request, meta, key, now, found.get(key + ":body"))
+            cached = self.hit(request, meta, key, now, found)
             if cached is not None:
                 return cached
         if database_error is not None:
             # The view would only try to connect again: one attempt per request.
             return database_unavailable(request, database_error)
         response = self.get_response(request)
-        self.store(request, response, key, version)
+        # The version read before the view ran: an edit committed meanwhile
+        # makes the entry a miss, never a stale hit. A write that skips
+        # signals changes no version: the entry's lifetime bounds it.
+        self.store(
+            request,
+            response,
+            key,
+            {"version": version.changed_at},
+            generations.ENTRY_LIFETIME,
+        )
         return response
 
-    def store(self, request, response, key: str, version: ContentVersion) -> None:
+    def by_generation(self, request, key: str, dependency, found: dict):
+        """Entries of a document's address or a kind's list: valid while the
+        generation token they were made under is current
+        (``publishing.generations``), and never past their ``valid_until``."""
+        now = timezone.now()
+        current = found.get(dependency.key)
+        meta = found.get(key)
+        if (
+            current is not None
+            and meta is not None
+            and meta.get("generation") == current
+            and now < meta["valid_until"]
+        ):
+            cached = self.hit(request, meta, key, now, found)
+            if cached is not None:
+                return cached
+        # Read before the view runs: an edit committed meanwhile replaces it,
+        # and the entry stored under it misses.
+        current = generations.token(dependency.key, current)
+        valid_until = now + datetime.timedelta(seconds=generations.ENTRY_LIFETIME)
+        if dependency.is_list:
+            # Items join and leave lists at any publish or unpublish time.
+            try:
+                version = content_version(now)
+            except DATABASE_OUTAGES as error:
+                return database_unavailable(request, error)
+            valid_until = min(filter(None, [valid_until, version.valid_until]))
+        response = self.get_response(request)
+        if current is None:
+            return response  # The cache is unusable: nothing is stored.
+        if not dependency.is_list:
+            # The document's own: its next scheduled change, or recheck.
+            document_valid_until = getattr(response, "valid_until", None)
+            if document_valid_until is None:
+                return response
+            valid_until = min(valid_until, document_valid_until)
+        timeout = math.ceil((valid_until - now).total_seconds())
+        if timeout > 0:
+            meta = {"generation": current, "valid_until": valid_until}
+            self.store(request, response, key, meta, timeout)
+        return response
+
+    def hit(self, request, meta: dict, key: str, now, found: dict):
+        refused = throttled(request)
+        if refused is not None:
+            return refused
+        return replay(request, meta, key, now, found.get(key + ":body"))
+
+    def store(self, request, response, key: str, validity: dict, timeout: int) -> None:
         if (
             request.method != "GET"
             or response.status_code != 200
@@ -270,9 +354,7 @@ class ResponseCacheMiddleware:
             if name in response.headers
         }
         meta = {
-            # The version read before the view ran: an edit committed
-            # meanwhile makes the entry a miss, never a stale hit.
-            "version": version.changed_at,
+            **validity,
             "headers": headers,
             "last_modified": getattr(response, "last_modified_validator", None)
             if "Last-Modified" in response.headers
@@ -280,8 +362,5 @@ class ResponseCacheMiddleware:
             "xframe_options_exempt": getattr(response, "xframe_options_exempt", False),
         }
         # Body first: a reader never finds validators without their body.
-        cache.set_many(
-            {key + ":body": response.content, key: meta},
-            settings.RESPONSE_CACHE_TIMEOUT,
-        )
+        cache.set_many({key + ":body": response.content, key: meta}, timeout)
         response.headers["X-Cache"] = "miss"

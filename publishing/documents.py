@@ -515,9 +515,9 @@ def items_showing(keys: set[tuple[str, int]]) -> set[tuple[str, int]]:
     return {key for key in keys if key[0] in KINDS} | set(linked)
 
 
-def mark_stale(rows: set, pages: set = frozenset()) -> int:
-    """Make the documents of these rows and pages, and every document that
-    shows one of the rows, render on their next read."""
+def documents_showing(rows: set, pages: set = frozenset()):
+    """The documents of these rows and pages, and every document that shows
+    one of the rows."""
     own = Q(pk__in=[])
     shows = Q(pk__in=[])
     for kind_name, ids in group(rows | pages).items():
@@ -527,11 +527,34 @@ def mark_stale(rows: set, pages: set = frozenset()) -> int:
     showing = DocumentLink.objects.filter(
         shows, kind=OuterRef("kind"), item_id=OuterRef("item_id")
     )
+    return Document.objects.filter(own | Exists(showing))
+
+
+def mark_stale(rows: set, pages: set = frozenset()) -> int:
+    """Make the documents of these rows and pages, and every document that
+    shows one of the rows, render on their next read."""
     return (
-        Document.objects.filter(own | Exists(showing))
+        documents_showing(rows, pages)
         .exclude(valid_until=STALE)
         .update(valid_until=STALE)
     )
+
+
+def addresses_showing(rows: set, pages: set = frozenset()) -> set[tuple[str, str]]:
+    """The (kind, lookup) addresses whose responses a change to these rows and
+    pages may alter: those of every document ``mark_stale`` marks (stale
+    already or not, and under a renamed item's old lookup too) and the
+    current ones of the rows and pages themselves (documents or not)."""
+    marked = documents_showing(rows, pages).order_by().values_list("kind", "lookup")
+    addresses = set(marked.distinct())
+    for kind_name, ids in group(rows | pages).items():
+        if kind_name in KINDS:
+            kind = KINDS[kind_name]
+            lookups = kind.model.objects.filter(pk__in=ids).values_list(
+                kind.lookup_field, flat=True
+            )
+            addresses |= {(kind_name, str(lookup)) for lookup in lookups}
+    return addresses
 
 
 def group(keys) -> dict[str, set[int]]:

@@ -5,7 +5,9 @@ may show it: the row's own item (a section's topic, an option's comparison),
 the items its links point at (an FAQ's topic), and, through the recorded
 ``DocumentLink`` rows, every item whose documents show it. Those documents
 are marked stale in the change's own transaction, so no read after the commit
-gets the old bytes, and are rendered again once it commits.
+gets the old bytes, and are rendered again once it commits; the response
+cache's generation tokens of the same items are replaced at the same moments
+(``publishing.generations``), so their cached responses miss and no others.
 
 A batch of rows saved as one change (``content.revisions.one_change``) is
 flushed once, when the batch records its change.
@@ -21,7 +23,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from content.revisions import batching, previewing
 from content.signals import ROOT_LOOKUPS, tracked_models
 
-from . import documents, purge
+from . import documents, generations, purge
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +85,16 @@ def flush() -> None:
     pending[0].clear()
     pending[1].clear()
     documents.mark_stale(rows, pages)
+    retire_cached_responses(rows, pages)
     transaction.on_commit(lambda: render_after_commit(rows, pages), robust=True)
     transaction.on_commit(lambda: purge_after_commit(rows, pages), robust=True)
+
+
+def retire_cached_responses(rows, pages) -> None:
+    """Make the cached responses of every item the change may show on (and of
+    the lists of their kinds) miss once it commits, and only those."""
+    changed_kinds = {kind_name for kind_name, _ in rows}
+    generations.retire(documents.addresses_showing(rows, pages), changed_kinds)
 
 
 def render_after_commit(rows, pages) -> None:

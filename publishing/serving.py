@@ -113,6 +113,7 @@ class StoredDocumentMiddleware:
         patch_vary_headers(response, ["Accept"])
         purge.tag(response, document.surrogate_keys)
         response.modified_at = document.modified_at
+        response.valid_until = document.valid_until
         response = public_freshness(request, response, VARY)
         if response.status_code == 200:
             response.headers["Content-Length"] = str(len(response.content))

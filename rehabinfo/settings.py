@@ -101,6 +101,11 @@ INSTALLED_APPS = [
     "publishing",
     # The change feed and the snapshot (feed/): what the public saw change.
     "feed",
+    # Background work (Django's tasks framework; worker: manage.py db_worker).
+    "django_tasks",
+    "django_tasks_db",
+    # Signed webhooks to partners' endpoints, sent from an outbox by the worker.
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -526,6 +531,20 @@ CORS_EXPOSE_HEADERS = [
     "Deprecation",
     "Sunset",
 ]
+
+# Background tasks (django-tasks): queued in the database, run by
+# `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Webhooks (webhooks/, docs/webhooks.md) -----------------------------------
+# Endpoints and delivery targets on private, loopback, link-local, multicast
+# or reserved addresses are refused (SSRF), except in the networks listed.
+WEBHOOKS_REFUSE_PRIVATE_ADDRESSES = env_bool(
+    "WEBHOOKS_REFUSE_PRIVATE_ADDRESSES", not DEBUG
+)
+WEBHOOKS_ALLOWED_NETWORKS = env_list("WEBHOOKS_ALLOWED_NETWORKS")
+# Seconds to connect to a receiver and to wait for each read of its answer.
+WEBHOOKS_TIMEOUT_SECONDS = env_float("WEBHOOKS_TIMEOUT_SECONDS", 5)
 
 # Benchmark ----------------------------------------------------------------
 # Mounts bench/'s reference views under /bench/ for `make bench`; never in

@@ -11,9 +11,8 @@ from content.models import (
     Section,
     Source,
     Topic,
-    content_changed_at,
-    schedule_boundaries,
 )
+from content.models.changes import compute_content_version, schedule
 
 LATER = datetime.datetime(2031, 5, 1, 9, tzinfo=datetime.UTC)
 
@@ -76,11 +75,12 @@ def test_passed_schedule_boundary_counts_as_a_change(published_topic, now):
     publish_at = now - datetime.timedelta(hours=1)
     Topic.objects.update(publish_at=publish_at)
 
-    assert content_changed_at(now) == publish_at
+    assert compute_content_version(now).changed_at == publish_at
 
 
-def test_schedule_boundaries_report_latest_passed_and_next(published_topic, now):
+def test_schedule_reports_latest_passed_and_next_boundary(published_topic, now):
     hour = datetime.timedelta(hours=1)
     Topic.objects.update(publish_at=now - hour, unpublish_at=now + hour)
 
-    assert schedule_boundaries(now) == (now - hour, now + hour)
+    passed, upcoming, _ = schedule(now)
+    assert (passed, upcoming) == (now - hour, now + hour)

@@ -24,6 +24,7 @@ from tests.processes import CLOSED_PORT, hung_server, run_manage
 
 TOPIC = "/api/v1/topics/heroin-rehab/"
 WIDGET = "/embed/v1/topics/heroin-rehab/faqs/"
+SEARCH = "/api/v1/search/?q=rehab"
 REQUEST_SCRIPT = """
 import json, time
 from django.test import Client
@@ -250,12 +251,12 @@ def database_down():
 
 
 def test_cached_responses_are_served_when_the_version_is_lost_too(client, seed_content):
-    cached = client.get(TOPIC)
+    cached = client.get(SEARCH)
     cache.delete(VERSION_CACHE_KEY)
 
     with database_down() as attempts:
-        hit = client.get(TOPIC)
-        missed = client.get("/api/v1/topics/medical-detox/")
+        hit = client.get(SEARCH)
+        missed = client.get("/api/v1/search/?q=detox")
 
     assert hit.status_code == 200
     assert hit.content == cached.content
@@ -265,10 +266,28 @@ def test_cached_responses_are_served_when_the_version_is_lost_too(client, seed_c
     assert len(attempts) == 2
 
 
-def test_outage_never_serves_a_response_older_than_the_latest_edit(
+def test_cached_document_responses_need_neither_the_database_nor_the_version(
     client, seed_content
 ):
-    client.get(TOPIC)
+    cached = client.get(TOPIC)
+    cache.delete(VERSION_CACHE_KEY)
+
+    with database_down() as attempts:
+        hit = client.get(TOPIC)
+        assert attempts == []
+        missed = client.get("/api/v1/topics/medical-detox/")
+
+    assert hit.status_code == 200
+    assert hit.content == cached.content
+    assert missed.status_code == 503
+    assert len(attempts) == 1
+
+
+@pytest.mark.parametrize("url", [TOPIC, SEARCH])
+def test_outage_never_serves_a_response_older_than_the_latest_edit(
+    client, seed_content, url
+):
+    client.get(url)
     topic = Topic.objects.get(slug="heroin-rehab")
     topic.status = PublicationStatus.DRAFT
     topic.save()
@@ -276,23 +295,24 @@ def test_outage_never_serves_a_response_older_than_the_latest_edit(
     cache.delete(VERSION_CACHE_KEY)
 
     with database_down():
-        response = client.get(TOPIC)
+        response = client.get(url)
 
     assert response.status_code == 503
 
 
+@pytest.mark.parametrize("url", [TOPIC, SEARCH])
 def test_outage_never_serves_a_response_past_a_schedule_boundary(
-    clock, client, seed_content
+    clock, client, seed_content, url
 ):
     topic = Topic.objects.get(slug="heroin-rehab")
     topic.unpublish_at = FROZEN_NOW + datetime.timedelta(hours=1)
     topic.save()
-    client.get(TOPIC)
+    client.get(url)
     cache.delete(VERSION_CACHE_KEY)
     clock.shift(datetime.timedelta(hours=2))
 
     with database_down():
-        response = client.get(TOPIC)
+        response = client.get(url)
 
     assert response.status_code == 503
 

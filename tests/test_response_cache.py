@@ -73,10 +73,22 @@ def test_conditional_hit_answers_304_without_reading_the_body(
     assert not [key for key in read if key.endswith(":body")]
 
 
-def test_hit_reads_version_validators_and_body_in_one_round_trip(
-    client, seed_content, monkeypatch
+@pytest.mark.parametrize(
+    "url, validity_key",
+    [
+        (TOPIC, "generation:v1:item:topic:heroin-rehab"),
+        (
+            COMPARISON + "faqpage/",
+            "generation:v1:item:comparison:inpatient-vs-outpatient-heroin-rehab",
+        ),
+        ("/api/v1/faqs/", "generation:v1:list:faq"),
+        ("/api/v1/search/?q=rehab", VERSION_CACHE_KEY),
+    ],
+)
+def test_hit_reads_what_decides_validity_validators_and_body_in_one_round_trip(
+    client, seed_content, monkeypatch, url, validity_key
 ):
-    client.get(TOPIC)
+    client.get(url)
     single_reads, multiple_reads = [], []
     original_get, original_get_many = cache.get, cache.get_many
     inside_get_many = False
@@ -99,7 +111,7 @@ def test_hit_reads_version_validators_and_body_in_one_round_trip(
     monkeypatch.setattr(cache, "get", get)
     monkeypatch.setattr(cache, "get_many", get_many)
 
-    response = client.get(TOPIC)
+    response = client.get(url)
 
     assert response["X-Cache"] == "hit"
     assert single_reads == []
@@ -107,7 +119,7 @@ def test_hit_reads_version_validators_and_body_in_one_round_trip(
     [entry] = [
         key for key in keys if key.startswith(ENTRY_PREFIX) and key[-5:] != ":body"
     ]
-    assert set(keys) == {VERSION_CACHE_KEY, entry, entry + ":body"}
+    assert set(keys) == {validity_key, entry, entry + ":body"}
 
 
 def test_representations_are_cached_apart(client, seed_content):
@@ -246,19 +258,22 @@ def test_no_stale_response_after_an_edit(clock, client, seed_content, edit):
     assert cached != before
 
 
+@pytest.mark.parametrize("url", [TOPIC, "/api/v1/search/?q=rehab"])
 def test_edit_made_while_the_cache_was_unreachable_shows_within_a_minute(
-    clock, client, seed_content, monkeypatch
+    clock, client, seed_content, monkeypatch, django_capture_on_commit_callbacks, url
 ):
-    before = client.get(TOPIC).content
+    before = client.get(url).content
     clock.shift(datetime.timedelta(seconds=5))
     with monkeypatch.context() as unreachable:
-        # The outage swallows the edit's replacement of the cached version.
-        unreachable.setattr(cache, "delete", lambda *args, **kwargs: False)
-        unreachable.setattr(cache, "set", lambda *args, **kwargs: False)
-        rename_topic()
+        # The outage swallows the edit's replacement of the cached version
+        # and of the topic's generation token.
+        for method in ("delete", "set", "delete_many", "set_many"):
+            unreachable.setattr(cache, method, lambda *args, **kwargs: False)
+        with django_capture_on_commit_callbacks(execute=True):
+            rename_topic()
     clock.shift(datetime.timedelta(seconds=VERSION_CACHE_TIMEOUT))
 
-    response = client.get(TOPIC)
+    response = client.get(url)
 
     assert response.status_code == 200
     assert response.content != before
@@ -358,7 +373,9 @@ UNCHANGING_HEADERS_OF_A_HIT = {"X-Cache", "X-Request-ID"}
 
 
 @pytest.mark.parametrize("url", [url for url in FAMILIES if "assessment" not in url])
-def test_cache_hit_carries_every_header_of_the_miss(client, seed_content, url):
+def test_cache_hit_carries_every_header_of_the_miss(client, seed_content, clock, url):
+    # The clock stands still: Last-Modified of content changed in the current
+    # second is that second until it is over (api.caching.last_modified_header).
     miss = client.get(url)
     hit = client.get(url)
 

@@ -103,7 +103,7 @@ class PublicViewSet(
     def get_queryset(self):
         return self.queryset.model.objects.published(timezone.now())
 
-    def stored(self, body: bytes, keys: str, modified_at=None):
+    def stored(self, body: bytes, keys: str, modified_at=None, valid_until=None):
         """A response of stored JSON, for this request's origin, tagged with
         the surrogate keys of what it shows (``publishing.purge``)."""
         origin = f"{self.request.scheme}://{self.request.get_host()}"
@@ -117,6 +117,8 @@ class PublicViewSet(
         # The document's own time (public_freshness); lists take the content's.
         response.modified_at = modified_at
         purge.tag(response, keys)
+        # Until when the response cache may keep it (api.response_cache).
+        response.valid_until = valid_until
         return response
 
     def document(self, representation: str):
@@ -125,7 +127,12 @@ class PublicViewSet(
         if found is None:
             name = self.queryset.model._meta.object_name
             raise Http404(f"No {name} matches the given query.")
-        return self.stored(bytes(found.body), found.surrogate_keys, found.modified_at)
+        return self.stored(
+            bytes(found.body),
+            found.surrogate_keys,
+            found.modified_at,
+            found.valid_until,
+        )
 
     def retrieve(self, request, *args, **kwargs):
         if self.wants_jsonld():

@@ -3,10 +3,8 @@
 from .changes import (
     ContentChange,
     ContentVersion,
-    content_changed_at,
     content_version,
     publish_content_version,
-    schedule_boundaries,
 )
 from .comparison import (
     Answer,
@@ -57,8 +55,6 @@ __all__ = [
     "Section",
     "Source",
     "Topic",
-    "content_changed_at",
     "content_version",
     "publish_content_version",
-    "schedule_boundaries",
 ]

@@ -47,20 +47,14 @@ class ContentChange(models.Model):
         )
 
 
-def schedule_boundaries(now: datetime.datetime):
-    """The latest publish/unpublish time already passed and the next one to come.
+def schedule(now: datetime.datetime):
+    """The latest publish/unpublish time already passed, the next one to come,
+    and whether a scheduled revision is due, in one aggregate query per kind.
 
     A scheduled item appearing or expiring changes public content with no
-    edit, so validators and caches treat the latest passed boundary as a
-    change, and caches expire at the next one.
+    edit, so validators and caches treat the latest passed time as a change,
+    and caches expire at the next one.
     """
-    passed, upcoming, _ = schedule(now)
-    return passed, upcoming
-
-
-def schedule(now: datetime.datetime):
-    """``schedule_boundaries`` and whether a scheduled revision is due, in one
-    aggregate query per kind of item."""
     from content.models import FAQ, Comparison, Resource, Topic
 
     passed, upcoming, due = [], [], 0
@@ -92,11 +86,6 @@ def schedule(now: datetime.datetime):
         min(filter(None, upcoming), default=None),
         due > 0,
     )
-
-
-def content_changed_at(now: datetime.datetime) -> datetime.datetime:
-    """When what the public sees last changed: an edit or a schedule boundary."""
-    return compute_content_version(now).changed_at
 
 
 VERSION_CACHE_KEY = "content-version:v2"
