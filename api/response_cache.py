@@ -96,6 +96,9 @@ UNCACHED_PATH_PREFIXES = (
     # Previews of unpublished content are private to whoever holds the link.
     "/api/v1/preview/",
     "/embed/v1/faqs.js",
+    # Sent gzip-encoded or not by Accept-Encoding, which entries are not keyed
+    # by; the feed keeps the built bundle itself (feed/snapshot.py).
+    "/api/v1/snapshot/",
 )
 # Response headers that belong to the representation and are replayed on a
 # hit (widget pages carry their own Content-Security-Policy and

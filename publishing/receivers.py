@@ -108,6 +108,15 @@ def render_after_commit(rows, pages) -> None:
         affected = rows | pages
     report = documents.rebuild(affected)
     logger.info("Documents rendered after a change: %s", report)
+    record_public_changes(rows, pages)
+
+
+def record_public_changes(rows, pages) -> None:
+    """The change feed (``feed/``) records what the public now sees of the
+    items this committed change touched, once their documents are rendered."""
+    from feed.changes import after_edit
+
+    after_edit(rows, pages)
 
 
 def purge_after_commit(rows, pages) -> None:

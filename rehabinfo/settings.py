@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "embed",
     # Public representations rendered at publish time and served as bytes.
     "publishing",
+    # The change feed and the snapshot (feed/): what the public saw change.
+    "feed",
     # Background work (Django's tasks framework; worker: manage.py db_worker).
     "django_tasks",
     "django_tasks_db",
@@ -415,6 +417,10 @@ RESPONSE_CACHE_TIMEOUT = env_int("RESPONSE_CACHE_TIMEOUT", 24 * 3600)
 # Django's signals (QuerySet.update(), SQL) can leave old words served. The
 # same as a CDN's s-maxage, which bounds every change anyway.
 DOCUMENT_RECHECK_SECONDS = env_int("DOCUMENT_RECHECK_SECONDS", 300)
+# The change feed (feed/) compares every item with what it last recorded on
+# its first read this long after the last such pass: the bound on how long a
+# write that skips signals stays out of the feed (docs/feed.md).
+FEED_FULL_RECONCILE_SECONDS = env_int("FEED_FULL_RECONCILE_SECONDS", 300)
 
 # Freshness of public GET responses, for browsers/apps and for CDNs.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
@@ -478,6 +484,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "resources", "description": "Where to get help."},
         {"name": "search", "description": "Search across topics, comparisons, FAQs."},
         {
+            "name": "changes",
+            "description": "The change feed and the snapshot: keep a copy in sync.",
+        },
+        {
             "name": "preview",
             "description": "Signed previews of unpublished drafts and revisions.",
         },
@@ -496,6 +506,11 @@ SPECTACULAR_SETTINGS = {
         "RegionEnum": "content.models.Region",
         "AssessmentAnswerEnum": "content.assessment.ALLOWED_ANSWERS",
         "SchemaOrgReviewerTypeEnum": ["Organization", "Person"],
+        # The feed's kind and type keep these two names as they were.
+        "KindEnum": "content.models.resource.ResourceKind",
+        "TypeEnum": ["topic", "comparison", "faq"],
+        "DocumentKindEnum": "api.v1.serializers.DOCUMENT_KINDS",
+        "ChangeTypeEnum": "api.v1.serializers.CHANGE_TYPES",
     },
 }
 

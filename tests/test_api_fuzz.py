@@ -11,6 +11,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from rehabinfo.wsgi import application
 
@@ -57,4 +58,12 @@ schema = schemathesis.openapi.from_wsgi(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_api_conforms_to_its_schema(case, seed_content, unthrottled):
-    case.call_and_validate()
+    excluded = []
+    if "since" in (case.query or {}):
+        # A feed cursor is signed: no generated value is one, so a cursor the
+        # schema allows is still rightly refused (400, naming ``since``).
+        excluded.append(positive_data_acceptance)
+    # The WSGI transport does not decode Content-Encoding as HTTP clients do:
+    # the snapshot is checked as sent unencoded (gzip: tests/test_feed.py).
+    headers = {"Accept-Encoding": "identity"}
+    case.call_and_validate(headers=headers, excluded_checks=excluded)

@@ -724,6 +724,127 @@ root = extend_schema_view(
 )
 
 
+CURSOR = "eyJ2IjoxLCJzIjo0Mn0:1vPz4d:Qm3a0G9m2c1xS8WkqJrY4T6bVh0uLZ5dNcE7pFjHs2A"
+changes = extend_schema_view(
+    get=extend_schema(
+        summary="Follow the changes to published content",
+        tags=["changes"],
+        parameters=[
+            OpenApiParameter(
+                "since",
+                {"type": "string", "minLength": 1, "maxLength": 200},
+                description="A cursor from `next` (or a snapshot's `cursor`): "
+                "the entries after it. Without it, no entries and a cursor for "
+                "now. A cursor is opaque; one that is malformed, older than 90 "
+                "days or from another feed is a 400 naming `since`: start again "
+                "from the snapshot.",
+            ),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": 500},
+                description="Entries per page (1 to 500; 100 by default).",
+            ),
+        ],
+        responses={
+            200: serializers_v1.ChangesPageSerializer,
+            (400, PROBLEM): problem(
+                "`since` is not a cursor of this feed, or has expired (start "
+                "again from the snapshot); or `limit` is out of range.",
+                400,
+                "since: Not a cursor of this feed.",
+                [{"field": "since", "message": "Not a cursor of this feed."}],
+            ),
+            **KEY_ERRORS,
+            (429, PROBLEM): THROTTLED,
+        },
+        examples=[
+            OpenApiExample(
+                "A page of changes",
+                value={
+                    "entries": [
+                        {
+                            "type": "updated",
+                            "kind": "topic",
+                            "lookup": "heroin-rehab",
+                            "url": f"{HOST}/topics/heroin-rehab/",
+                            "etag": '"3f0c5e1a9b7d2c4e6f8a0b1c2d3e4f5a6b7c8d9e"',
+                            "at": "2026-11-23T12:00:00Z",
+                        },
+                        {
+                            "type": "unpublished",
+                            "kind": "faq",
+                            "lookup": "17",
+                            "url": f"{HOST}/faqs/17/",
+                            "etag": None,
+                            "at": "2026-11-23T12:05:00Z",
+                        },
+                    ],
+                    "next": CURSOR,
+                    "more": False,
+                    "snapshot": f"{HOST}/snapshot/",
+                },
+                response_only=True,
+            )
+        ],
+    )
+)
+
+snapshot = extend_schema_view(
+    get=extend_schema(
+        summary="Download all published content at once",
+        tags=["changes"],
+        description="Every published item's detail document, with the feed "
+        "cursor it corresponds to. Sent gzip-compressed (`Content-Encoding: "
+        "gzip`) to clients that accept it, as HTTP clients do by default; "
+        "`version` names the bundle's format.",
+        responses={
+            200: serializers_v1.SnapshotSerializer,
+            **COMMON_ERRORS,
+        },
+        examples=[
+            OpenApiExample(
+                "A snapshot",
+                value={
+                    "format": "rehabinfo-snapshot",
+                    "version": 1,
+                    "cursor": CURSOR,
+                    "created_at": "2026-11-23T12:00:00Z",
+                    "documents": [
+                        {
+                            "kind": "faq",
+                            "lookup": "1",
+                            "url": f"{HOST}/faqs/1/",
+                            "etag": '"9a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d"',
+                            "modified_at": "2026-11-23T12:00:00Z",
+                            "body": FAQ_EXAMPLE,
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
+        parameters=[
+            OpenApiParameter(
+                "Content-Encoding",
+                {"type": "string", "enum": ["gzip"]},
+                OpenApiParameter.HEADER,
+                response=[200],
+                description="`gzip` when the request's Accept-Encoding allows "
+                "it; absent otherwise.",
+            ),
+            OpenApiParameter(
+                "Vary",
+                str,
+                OpenApiParameter.HEADER,
+                response=[200],
+                required=True,
+                description="Includes Accept-Encoding.",
+            ),
+        ],
+    )
+)
+
+
 def non_empty_query_strings(result, generator, request, public):
     """Postprocessing hook: say what the API rejects in any query string.
 

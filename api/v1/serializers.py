@@ -536,3 +536,86 @@ class AssessmentResultSerializer(serializers.Serializer):
     summary = serializers.CharField(help_text="One sentence built from the verdicts.")
     disclaimer = serializers.CharField()
     help = ResourceSerializer(many=True, help_text="National help resources.")
+
+
+# The change feed and the snapshot (feed/): declared here for the schema; the
+# views build these shapes from the feed's own records.
+
+DOCUMENT_KINDS = ["topic", "comparison", "faq", "resource"]
+CHANGE_TYPES = ["published", "updated", "unpublished", "deleted"]
+# (Their enums are named in settings.SPECTACULAR_SETTINGS: other shapes have a
+# ``kind`` and a ``type`` too.)
+
+
+class ChangeSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(
+        CHANGE_TYPES,
+        help_text="What the public saw happen at this address. `unpublished` "
+        "and `deleted` are tombstones: remove your copy.",
+    )
+    kind = serializers.ChoiceField(DOCUMENT_KINDS)
+    lookup = serializers.CharField(
+        help_text="How the API addresses the item: a slug, or an FAQ's id."
+    )
+    url = serializers.URLField(help_text="The item's detail URL.")
+    etag = serializers.CharField(
+        allow_null=True,
+        help_text="The ETag that URL answers with now on this host; null when "
+        "the address shows nothing now (a tombstone, or an entry a later "
+        "tombstone overtook).",
+    )
+    at = serializers.DateTimeField(help_text="When the feed recorded the change.")
+
+
+class ChangesPageSerializer(serializers.Serializer):
+    entries = ChangeSerializer(many=True, help_text="Oldest first.")
+    next = serializers.CharField(
+        help_text="Opaque cursor: send it as `since` to read on from here."
+    )
+    more = serializers.BooleanField(
+        help_text="Whether more entries follow `next` already; if not, poll later."
+    )
+    snapshot = serializers.URLField(
+        help_text="The snapshot of all published content, to start from."
+    )
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"$ref": "#/components/schemas/TopicDetail"},
+            {"$ref": "#/components/schemas/ComparisonDetail"},
+            {"$ref": "#/components/schemas/FAQ"},
+            {"$ref": "#/components/schemas/Resource"},
+        ],
+        "description": "The document exactly as its URL serves it (by `kind`).",
+    }
+)
+class DetailDocumentField(serializers.JSONField):
+    pass
+
+
+class SnapshotDocumentSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(DOCUMENT_KINDS)
+    lookup = serializers.CharField()
+    url = serializers.URLField()
+    etag = serializers.CharField(help_text="The ETag its URL answers with.")
+    modified_at = serializers.DateTimeField(
+        help_text="When its bytes last changed (its URL's Last-Modified)."
+    )
+    body = DetailDocumentField()
+
+
+class SnapshotSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(["rehabinfo-snapshot"])
+    version = serializers.IntegerField(
+        help_text="The bundle's format version; 1. A new version is a new shape."
+    )
+    cursor = serializers.CharField(
+        help_text="The feed cursor this bundle corresponds to: read "
+        "`/changes/?since=` it next."
+    )
+    created_at = serializers.DateTimeField()
+    documents = SnapshotDocumentSerializer(
+        many=True, help_text="Every published item's detail document."
+    )

@@ -17,6 +17,8 @@ router.register("resources", views.ResourceViewSet, basename="resource")
 endpoints = [
     path("", views.RootView.as_view(), name="root"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("snapshot/", views.SnapshotView.as_view(), name="snapshot"),
     path(
         "comparisons/<slug:slug>/assessment/",
         views.AssessmentView.as_view(),

@@ -5,10 +5,13 @@ window is evaluated at request time, and every public read, nested children
 included, goes through ``published()``.
 """
 
+import gzip
 import json
 
 from django.http import Http404, HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -36,6 +39,7 @@ from content.models import (
     Topic,
 )
 from content.search import search
+from feed import changes, cursors, snapshot
 from partners.keys import KEY_QUERY_PARAMETER
 from publishing import documents, purge
 
@@ -403,3 +407,92 @@ class RedocView(StrictQueryParametersMixin, SpectacularRedocView):
 
     def allowed_query_parameters(self):
         return set()
+
+
+@schema.changes
+class ChangesView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
+    """Every public change in commit order, from a cursor on: what to fetch
+    again and what to delete, to keep a copy of the content in sync."""
+
+    default_limit = 100
+    max_limit = 500
+
+    def allowed_query_parameters(self):
+        return {"since", "limit"}
+
+    def get(self, request):
+        now = timezone.now()
+        last_sequence = changes.catch_up(now)
+        limit = self.page_limit()
+        since = request.query_params.get("since")
+        entries, more, position = [], False, last_sequence
+        if since is not None:
+            try:
+                position = cursors.decode(since, last_sequence)
+            except (cursors.InvalidCursor, cursors.ExpiredCursor) as refused:
+                raise ValidationError({"since": str(refused)}) from None
+            entries, more = changes.entries_after(position, limit)
+            if entries:
+                position = entries[-1].sequence
+        origin = f"{request.scheme}://{request.get_host()}"
+        etags = changes.current_etags(entries, origin, now)
+        response = Response(
+            {
+                "entries": [
+                    {
+                        "type": change.type,
+                        "kind": change.kind,
+                        "lookup": change.lookup,
+                        "url": self.detail_url(change.kind, change.lookup),
+                        "etag": etags.get((change.kind, change.lookup)),
+                        "at": change.at,
+                    }
+                    for change in entries
+                ],
+                "next": cursors.encode(position),
+                "more": more,
+                "snapshot": reverse("v1:snapshot", request=request),
+            }
+        )
+        # A page grows with every change: a CDN drops it with the lists.
+        purge.tag(response, purge.LIST_KEY)
+        return response
+
+    def detail_url(self, kind: str, lookup: str) -> str:
+        field_name = documents.KINDS[kind].lookup_field
+        return reverse(
+            f"v1:{kind}-detail", kwargs={field_name: lookup}, request=self.request
+        )
+
+    def page_limit(self) -> int:
+        raw = self.request.query_params.get("limit")
+        if raw is None:
+            return self.default_limit
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_limit:
+            raise ValidationError(
+                {"limit": f"Must be a whole number from 1 to {self.max_limit}."}
+            )
+        return int(raw)
+
+
+@schema.snapshot
+class SnapshotView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
+    """Every published item's detail document in one bundle, with the feed
+    cursor to follow on from: install it, then read the changes."""
+
+    def allowed_query_parameters(self):
+        return set()
+
+    def get(self, request):
+        origin = f"{request.scheme}://{request.get_host()}"
+        body = snapshot.current(origin, timezone.now())
+        if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+            response = HttpResponse(body, content_type="application/json")
+            response.headers["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(
+                gzip.decompress(body), content_type="application/json"
+            )
+        patch_vary_headers(response, ["Accept-Encoding"])
+        purge.tag(response, purge.LIST_KEY)  # It changes with every change.
+        return response

@@ -2,8 +2,8 @@
  * A front-end developer's program, written from the committed contract only.
  *
  * It pages the topics, renders a topic page and the comparison table, runs the
- * decision helper, searches, reads the JSON-LD, meets the error type and
- * revalidates with a 304: every operation of API v1, with no casts, no `any`
+ * decision helper, searches, reads the JSON-LD, keeps an offline copy from the
+ * snapshot and the change feed, meets the error type and revalidates with a 304: every operation of API v1, with no casts, no `any`
  * and no non-null assertions, so `tsc --strict` fails whenever the contract
  * stops describing what the server sends.
  *
@@ -362,6 +362,58 @@ async function search(): Promise<void> {
   }
 }
 
+/**
+ * An offline copy, as an app keeps one: the snapshot installs every published
+ * item at once, then the change feed says what to fetch again and what to
+ * delete. The copy maps each detail URL to the ETag its document has.
+ */
+async function offlineCopy(): Promise<void> {
+  const snapshot = body(await api.GET("/api/v1/snapshot/"), "snapshot");
+  check(snapshot.format === "rehabinfo-snapshot", "a snapshot names its format");
+  check(snapshot.version === 1, "this program reads snapshots of version 1");
+  const copy = new Map<string, string>();
+  for (const document of snapshot.documents) {
+    copy.set(document.url, document.etag);
+    if (document.kind === "topic" && "sections" in document.body) {
+      show("Offline:", document.body.title, document.body.sections.length, "sections");
+    }
+  }
+  show("Snapshot:", snapshot.documents.length, "documents, created", snapshot.created_at);
+
+  let cursor = snapshot.cursor;
+  for (;;) {
+    const changes = body(
+      await api.GET("/api/v1/changes/", { params: { query: { since: cursor, limit: 50 } } }),
+      "changes",
+    );
+    for (const change of changes.entries) {
+      show("  change", change.type, change.kind, change.lookup, change.at);
+      if (change.type === "unpublished" || change.type === "deleted") {
+        copy.delete(change.url); // A tombstone: the content is withdrawn.
+      } else if (change.etag !== null && copy.get(change.url) !== change.etag) {
+        copy.set(change.url, change.etag); // An app fetches change.url here.
+      }
+    }
+    cursor = changes.next;
+    if (!changes.more) {
+      check(changes.snapshot.endsWith("/api/v1/snapshot/"), "the feed links its snapshot");
+      break;
+    }
+  }
+  const listed = body(await api.GET("/api/v1/topics/", {}), "topics");
+  for (const topic of listed.results) {
+    check(copy.has(topic.url), `the offline copy holds ${topic.slug}`);
+  }
+
+  const now = body(await api.GET("/api/v1/changes/", {}), "changes");
+  check(now.entries.length === 0 && !now.more, "a first read starts at now");
+  const bad = await api.GET("/api/v1/changes/", { params: { query: { since: "not-a-cursor" } } });
+  check(bad.error !== undefined, "a malformed cursor is an error");
+  const fields = (bad.error.errors ?? []).map((error) => error.field);
+  check(fields.includes("since"), "the problem names the cursor");
+  show("Feed:", copy.size, "items in sync; error", describe(bad.error));
+}
+
 async function errors(): Promise<void> {
   const missing = await api.GET("/api/v1/topics/{slug}/", {
     params: { path: { slug: "no-such-topic" } },
@@ -387,6 +439,7 @@ await comparisonPage();
 await decisionHelper();
 await faqsAndResources();
 await search();
+await offlineCopy();
 await errors();
 console.log(page.join("\n"));
 console.log(`\nEvery operation answered as the contract says (${page.length} lines).`);
