@@ -38,6 +38,7 @@ from api.caching import strong_etag
 from content.revisions import apply_due_revisions
 from publishing import documents
 from publishing.models import Document
+from webhooks import outbox
 
 from .models import WITHDRAWALS, Change, ChangeType, FeedClock, PublicState
 
@@ -223,7 +224,11 @@ def record(
             )
         )
     clock.save(update_fields=["last_sequence"])
-    return Change.objects.bulk_create(entries)
+    entries = Change.objects.bulk_create(entries)
+    # Webhook deliveries go to the outbox in the same transaction: never lost,
+    # never sent for a change that rolled back.
+    outbox.record(entries)
+    return entries
 
 
 def address_order(public: dict[Key, str], known: dict[Key, PublicState]):

@@ -642,3 +642,31 @@ def test_rotated_secret_overlaps_with_the_old_one_for_a_day(db, receiver, clock)
     assert verified(endpoint, *after)
     with pytest.raises(WebhookVerificationError):
         verified(old, *after)
+
+
+# From an editor's save to a receiver, through the change feed -------------
+
+
+def test_an_edit_reaches_a_registered_receiver_through_the_feed(
+    receiver, seed_content, django_capture_on_commit_callbacks
+):
+    from content.models import FAQ
+
+    endpoint = endpoint_at(receiver.url())
+    faq = FAQ.objects.published().first()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        faq.answer = "Edited, and announced."
+        faq.save()
+    run_worker()
+
+    events = [
+        verified(endpoint, headers, body) for headers, body in receiver.received()
+    ]
+    about_the_faq = [
+        event
+        for event in events
+        if event["data"]["kind"] == "faq" and event["data"]["id"] == faq.pk
+    ]
+    assert len(about_the_faq) == 1
+    assert about_the_faq[0]["type"] in {"content.published", "content.updated"}
