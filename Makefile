@@ -16,9 +16,11 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 ## run: set up everything and serve the API and admin on http://127.0.0.1:8000/
+# honcho runs the web server and the task queue's worker (Procfile), and
+# stops both on Ctrl-C or when either exits.
 run: seed
 	$(MANAGE) ensure_local_editor --address $(HOST):$(PORT)
-	$(MANAGE) runserver $(HOST):$(PORT)
+	HOST=$(HOST) $(BIN)/honcho --procfile Procfile start --port $(PORT)
 
 ## serve: the production profile: gunicorn, PostgreSQL, Redis, DEBUG off, whitenoise
 # Defaults point at this machine's PostgreSQL and Redis; the environment
@@ -41,7 +43,7 @@ serve: $(BIN)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed
 	$(MANAGE) collectstatic --no-input --verbosity 0
-	$(BIN)/gunicorn --config gunicorn.conf.py rehabinfo.wsgi
+	$(BIN)/honcho --procfile Procfile.serve start --port $(PORT)
 
 ## test: set up and run the whole suite on the database DATABASE_URL names (SQLite by default)
 test: $(BIN)/.installed

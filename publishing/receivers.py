@@ -23,7 +23,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from content.revisions import batching, previewing
 from content.signals import ROOT_LOOKUPS, tracked_models
 
-from . import documents, generations, purge
+from . import documents, generations, purge, tasks
 
 logger = logging.getLogger(__name__)
 
@@ -98,17 +98,17 @@ def retire_cached_responses(rows, pages) -> None:
 
 
 def render_after_commit(rows, pages) -> None:
-    """Render what the committed change shows, so the next read is a plain read.
-
-    A change shown by many items (a reviewer's name) leaves them to render on
-    their next read: an editor's save does not wait for the whole library.
+    """Render the changed items' own documents, so their next read is a plain
+    read, let the change feed record the change, and queue the rendering of
+    the items that show them (``publishing.tasks``). The feed's reconcile
+    renders the stale documents of every item it compares, those included,
+    so until it moves to the queue too a publish still waits for them
+    (docs/tasks.md).
     """
-    affected = documents.items_showing(rows) | pages
-    if len(affected) > documents.EAGER_RENDER_LIMIT:
-        affected = rows | pages
-    report = documents.rebuild(affected)
-    logger.info("Documents rendered after a change: %s", report)
+    own = documents.rebuild(rows | pages)
+    logger.info("Documents rendered after a change: %s", own)
     record_public_changes(rows, pages)
+    tasks.render_items_showing.enqueue(rows=sorted(rows), rendered=sorted(rows | pages))
 
 
 def record_public_changes(rows, pages) -> None:

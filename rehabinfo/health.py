@@ -2,7 +2,10 @@
 
 ``/healthz`` says the process is alive and touches nothing. ``/readyz`` says
 whether it can serve: the database and the cache must both answer; a 503
-problem response names what is down.
+problem response names what is down. It also reports how long the oldest
+background task has been waiting for the worker: a worker that is down
+leaves readers to render documents themselves, slower but correct, so a
+backlog is for monitoring, not a reason to take the server out of service.
 """
 
 import logging
@@ -10,8 +13,10 @@ import logging
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django_tasks_db.models import DBTaskResult
 
 from api.problems import (
     DATABASE_OUTAGE_LOG_INTERVAL,
@@ -53,6 +58,24 @@ def cache_is_up() -> bool:
         return False
 
 
+def oldest_waiting_task_seconds() -> float | None:
+    """Seconds the oldest task ready to run has waited; ``None`` when none
+    waits or the queue cannot be read. One query on the queue's index of
+    ready tasks."""
+    try:
+        oldest = (
+            DBTaskResult.objects.ready()
+            .order_by("enqueued_at")
+            .values_list("enqueued_at", flat=True)
+            .first()
+        )
+    except DatabaseError:
+        return None
+    if oldest is None:
+        return None
+    return round((timezone.now() - oldest).total_seconds(), 1)
+
+
 @never_cache
 @require_safe
 def readyz(request):
@@ -65,4 +88,10 @@ def readyz(request):
         response = JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
         response.headers["Retry-After"] = "5"
         return response
-    return JsonResponse({"status": "ready", "checks": dict.fromkeys(checks, "up")})
+    return JsonResponse(
+        {
+            "status": "ready",
+            "checks": dict.fromkeys(checks, "up"),
+            "tasks": {"oldest_waiting_seconds": oldest_waiting_task_seconds()},
+        }
+    )

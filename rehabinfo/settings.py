@@ -101,7 +101,8 @@ INSTALLED_APPS = [
     "publishing",
     # The change feed and the snapshot (feed/): what the public saw change.
     "feed",
-    # Background work (Django's tasks framework; worker: manage.py db_worker).
+    # Background work (Django's tasks framework; worker: manage.py db_worker,
+    # docs/tasks.md).
     "django_tasks",
     "django_tasks_db",
     # Signed webhooks to partners' endpoints, sent from an outbox by the worker.
@@ -169,6 +170,11 @@ def database_from_url(url: str) -> dict:
         database.setdefault("OPTIONS", {})["connect_timeout"] = env_int(
             "DATABASE_CONNECT_TIMEOUT", 2
         )
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # The web server and the task worker write the same file: a
+        # transaction takes the write lock when it begins, so the other waits
+        # for it instead of failing with "database is locked".
+        database.setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     return database
 
 
@@ -533,7 +539,8 @@ CORS_EXPOSE_HEADERS = [
 ]
 
 # Background tasks (django-tasks): queued in the database, run by
-# `manage.py db_worker`.
+# `manage.py db_worker`, which `make run` and `make serve` start beside the
+# web server (docs/tasks.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Webhooks (webhooks/, docs/webhooks.md) -----------------------------------

@@ -23,6 +23,19 @@ REVIEWED_ON = datetime.date(2026, 11, 1)
 FROZEN_NOW = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
 
 
+IMMEDIATE_TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+}
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Tasks run as they are queued, in the test's own process: tests that are
+    not about the queue see its work done (tests/test_tasks.py runs the real
+    database queue and its worker)."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
 @pytest.fixture
 def clock(time_machine):
     """Time frozen at FROZEN_NOW; tests move it on with ``clock.shift()``."""

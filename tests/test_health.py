@@ -3,6 +3,8 @@
 from django.core.cache import cache
 from django.db import OperationalError
 
+from publishing.tasks import render_items_showing
+
 
 def test_healthz_answers_without_touching_the_database(client):
     # No db fixture: pytest-django turns any database access into an error.
@@ -65,3 +67,23 @@ def test_readyz_logs_one_warning_per_outage_interval(client, db, monkeypatch, ca
     assert len(not_ready) == 1
     assert not_ready[0].levelname == "WARNING"
     assert "cache down" in not_ready[0].getMessage()
+
+
+def test_readyz_reports_how_long_the_oldest_task_has_waited(
+    client, db, settings, clock
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    render_items_showing.enqueue(rows=[["topic", 1]], rendered=[])
+    clock.shift(30)
+    render_items_showing.enqueue(rows=[["topic", 2]], rendered=[])
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["tasks"] == {"oldest_waiting_seconds": 30.0}
+
+
+def test_readyz_reports_no_wait_when_the_queue_is_empty(client, db):
+    response = client.get("/readyz")
+
+    assert response.json()["tasks"] == {"oldest_waiting_seconds": None}
