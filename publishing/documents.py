@@ -29,7 +29,7 @@ from itertools import repeat
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
@@ -518,16 +518,13 @@ def items_showing(keys: set[tuple[str, int]]) -> set[tuple[str, int]]:
 def documents_showing(rows: set, pages: set = frozenset()):
     """The documents of these rows and pages, and every document that shows
     one of the rows."""
-    own = Q(pk__in=[])
-    shows = Q(pk__in=[])
-    for kind_name, ids in group(rows | pages).items():
-        own |= Q(kind=kind_name, item_id__in=ids)
-    for kind_name, ids in group(rows).items():
-        shows |= Q(shows_kind=kind_name, shows_id__in=ids | {EVERY_ROW})
-    showing = DocumentLink.objects.filter(
-        shows, kind=OuterRef("kind"), item_id=OuterRef("item_id")
-    )
-    return Document.objects.filter(own | Exists(showing))
+    # The items first, through DocumentLink's index, then their documents
+    # through (kind, item_id): as one statement, an OR over an EXISTS, it was
+    # a sequential scan of every document (0.3 s at 10,000 topics).
+    documents_of = Q(pk__in=[])
+    for kind_name, ids in group(items_showing(rows) | pages).items():
+        documents_of |= Q(kind=kind_name, item_id__in=ids)
+    return Document.objects.filter(documents_of)
 
 
 def mark_stale(rows: set, pages: set = frozenset()) -> int:
