@@ -99,15 +99,15 @@ def retire_cached_responses(rows, pages) -> None:
 
 def render_after_commit(rows, pages) -> None:
     """Render the changed items' own documents, so their next read is a plain
-    read, let the change feed record the change, and queue the rendering of
-    the items that show them (``publishing.tasks``). The feed's reconcile
-    renders the stale documents of every item it compares, those included,
-    so until it moves to the queue too a publish still waits for them
-    (docs/tasks.md).
+    read, let the change feed record what the public sees of them, and queue
+    the items that show them (``publishing.tasks``): rendered and recorded in
+    the feed by the worker, so a publish does not wait for them. Until the
+    worker runs they render on their next read, and the feed's periodic full
+    reconcile records them if the worker is down.
     """
     own = documents.rebuild(rows | pages)
     logger.info("Documents rendered after a change: %s", own)
-    record_public_changes(rows, pages)
+    record_public_changes(set(), rows | pages)
     tasks.render_items_showing.enqueue(rows=sorted(rows), rendered=sorted(rows | pages))
 
 

@@ -11,7 +11,7 @@ import logging
 
 from django_tasks import task
 
-from . import documents
+from . import documents, receivers
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +33,15 @@ def render_items_showing(rows: list, rendered: list) -> str:
     looks fresh: a reader's render that raced the change's commit may hold
     the old words, and this run, after the commit, puts the new ones.
     """
-    showing = documents.items_showing(as_keys(rows)) - as_keys(rendered)
+    rows, rendered = as_keys(rows), as_keys(rendered)
+    showing = documents.items_showing(rows) - rendered
     if len(showing) > documents.EAGER_RENDER_LIMIT:
         # A change shown by many items (a reviewer's name) renders on each
         # page's next read, rather than holding the worker for the library.
         logger.info("%d items show the change: they render on read.", len(showing))
-        return f"{len(showing)} items left to render on read"
-    report = documents.rebuild(showing)
-    logger.info("Documents rendered in the background: %s", report)
-    return str(report)
+        report = f"{len(showing)} items left to render on read"
+    else:
+        report = str(documents.rebuild(showing))
+        logger.info("Documents rendered in the background: %s", report)
+    receivers.record_public_changes(rows, rendered)
+    return report
