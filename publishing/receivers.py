@@ -120,8 +120,9 @@ def record_public_changes(rows, pages) -> None:
 
 
 def purge_after_commit(rows, pages) -> None:
-    """Withdraw from CDNs every cached response showing a changed row."""
-    purge.purge(purge.change_keys(rows, pages))
+    """Withdraw from CDNs every cached response showing a changed row: a task,
+    so the editor's save never waits for the CDN, and a refusal is retried."""
+    tasks.purge_keys.enqueue(keys=purge.change_keys(rows, pages))
 
 
 def row_saved_or_deleted(sender, instance, raw=False, **kwargs):

@@ -7,11 +7,13 @@ anyway, so a worker that is down, late, or runs a task twice never serves old
 content.
 """
 
+import datetime
 import logging
 
+from django.utils import timezone
 from django_tasks import task
 
-from . import documents, receivers
+from . import documents, purge, receivers
 
 logger = logging.getLogger(__name__)
 
@@ -45,3 +47,26 @@ def render_items_showing(rows: list, rendered: list) -> str:
         logger.info("Documents rendered in the background: %s", report)
     receivers.record_public_changes(rows, rendered)
     return report
+
+
+# Seconds before each new attempt at a purge the CDN refused; then it is left
+# to the copies' s-maxage (API_CACHE_S_MAXAGE), and logged as an error.
+PURGE_RETRY_DELAYS = (5, 30, 120)
+
+
+@task()
+def purge_keys(keys: list, attempt: int = 1) -> str:
+    """Ask the CDN to drop every cached response carrying one of these keys."""
+    try:
+        purge.purge(keys)
+    except OSError as error:  # urllib's URLError and HTTPError included
+        if attempt > len(PURGE_RETRY_DELAYS):
+            logger.error("CDN purge failed %d times, given up: %s", attempt, error)
+            return f"given up after {attempt} attempts: {error}"
+        delay = datetime.timedelta(seconds=PURGE_RETRY_DELAYS[attempt - 1])
+        purge_keys.using(run_after=timezone.now() + delay).enqueue(
+            keys=keys, attempt=attempt + 1
+        )
+        logger.warning("CDN purge failed (attempt %d), retrying: %s", attempt, error)
+        return f"retrying after attempt {attempt}: {error}"
+    return f"purged {len(keys)} keys"

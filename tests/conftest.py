@@ -1,5 +1,6 @@
 import datetime
 import math
+import signal
 from importlib import import_module
 
 import pytest
@@ -260,3 +261,17 @@ def partner(db):
         contact_email="sam@clinic.example",
         allowed_origins="https://clinic.example\nhttp://localhost:8000",
     )
+
+
+def run_task_worker() -> None:
+    """``manage.py db_worker --batch``: run every task that is ready, then
+    return. The command installs its own SIGINT/SIGTERM handlers; the test
+    process gets its own back."""
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command(
+            "db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0
+        )
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)

@@ -5,9 +5,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from django.utils import timezone
 
 from content.models import FAQ, Topic
 from publishing import purge
+from tests.conftest import run_task_worker
 from tests.test_documents import public_addresses
 
 purged: list[list[str]] = []
@@ -124,3 +126,46 @@ def test_the_http_purger_raises_when_the_cdn_refuses(purge_endpoint):
 
     with pytest.raises(OSError):
         purge.HTTPPurger(purge_endpoint, token="").purge(["topic-1"])
+
+
+class RefusingPurger:
+    """A CDN that refuses the first two purges, then accepts."""
+
+    refusals = 2
+
+    def purge(self, keys):
+        purged.append(list(keys))
+        if RefusingPurger.refusals:
+            RefusingPurger.refusals -= 1
+            raise OSError("CDN answered 503")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_purge_is_retried_by_the_worker_with_backoff(
+    settings, time_machine, published_faq
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from publishing.tasks import PURGE_RETRY_DELAYS
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    time_machine.move_to(timezone.now(), tick=False)
+
+    run_task_worker()  # the fixtures' own purges
+    purged.clear()
+    settings.CDN_PURGER = "tests.test_purge.RefusingPurger"
+    RefusingPurger.refusals = 2
+
+    published_faq.answer = "Purged at the third try."
+    published_faq.save()  # committed: the purge is queued
+    run_task_worker()
+    assert len(purged) == 1  # refused; the retry waits for its time
+    time_machine.shift(PURGE_RETRY_DELAYS[0])
+    run_task_worker()
+    time_machine.shift(PURGE_RETRY_DELAYS[1])
+    run_task_worker()
+
+    assert len(purged) == 3
+    assert purged[0] == purged[2]
+    assert f"faq-{published_faq.pk}" in purged[2]
+    assert not DBTaskResult.objects.ready().exists()

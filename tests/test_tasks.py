@@ -5,10 +5,7 @@ queues the items that show it; those are fresh only once the worker has run,
 and until then a read renders them itself, so readers never get old words.
 """
 
-import signal
-
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -16,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from publishing import documents
 from publishing.models import Document
 from publishing.tasks import render_items_showing
+from tests.conftest import run_task_worker
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 FAQ_URL_TEMPLATE = "/api/v1/faqs/{pk}/"
@@ -24,21 +22,7 @@ COMPARISON_URL = "/api/v1/comparisons/inpatient-vs-outpatient/"
 
 @pytest.fixture
 def run_worker():
-    """``manage.py db_worker --batch``: run every waiting task, then return.
-
-    The command installs its own SIGINT/SIGTERM handlers; the test process
-    gets its own back.
-    """
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-
-    def run():
-        call_command(
-            "db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0
-        )
-
-    yield run
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
+    return run_task_worker
 
 
 def document(kind: str, item_id: int, representation: str = "detail") -> Document:
@@ -64,6 +48,13 @@ def database_queue(settings, rendered_library):
     settings.RESPONSE_CACHE_ENABLED = False  # the documents answer
 
 
+def rendering_tasks():
+    """The queued renderings (a change also queues its CDN purge)."""
+    return DBTaskResult.objects.filter(
+        task_path="publishing.tasks.render_items_showing"
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_publish_leaves_the_items_showing_it_stale_until_the_worker_runs(
     client,
@@ -79,13 +70,13 @@ def test_a_publish_leaves_the_items_showing_it_stale_until_the_worker_runs(
 
     assert is_fresh(document("topic", topic.pk))
     assert b"Heroin rehab, revised" in bytes(document("topic", topic.pk).body)
-    assert DBTaskResult.objects.ready().count() == 1
+    assert rendering_tasks().ready().count() == 1
     assert not is_fresh(document("faq", published_faq.pk))
     assert not is_fresh(document("comparison", published_comparison.pk))
 
     run_worker()
 
-    assert DBTaskResult.objects.successful().count() == 1
+    assert rendering_tasks().successful().count() == 1
     assert is_fresh(document("faq", published_faq.pk))
     assert is_fresh(document("comparison", published_comparison.pk))
     assert b"Heroin rehab, revised" in bytes(
@@ -110,7 +101,7 @@ def test_reads_before_the_worker_runs_get_the_new_content(
 
     assert response.status_code == 200
     assert response.json()["topic"]["title"] == "Heroin rehab, revised"
-    assert DBTaskResult.objects.ready().count() == 1  # the worker has not run
+    assert rendering_tasks().ready().count() == 1  # the worker has not run
     etag = response["ETag"]
 
     run_worker()
