@@ -7,9 +7,10 @@ page (``page-topic-12``), its item and every row it shows (``topic-12``,
 ``faq-31``, ``reviewer-2``, ``resource-any`` for the list of help lines every
 widget shows). List pages carry ``list``, search results ``search``.
 
-When a change commits, the keys of the rows it touched are purged through the
-configured purger (``CDN_PURGER``), with ``list`` and ``search``: every cached
-response that shows a changed row goes, and nothing else. A scheduled change,
+When a change commits, a task (``publishing.tasks.purge_keys``) purges the
+keys of the rows it touched through the configured purger (``CDN_PURGER``),
+with ``list`` and ``search``: every cached response that shows a changed row
+goes, and nothing else. A scheduled change,
 which no save announces, reaches CDNs within ``s-maxage``.
 """
 
