@@ -55,6 +55,11 @@ def titles(response) -> list[str]:
     return [item["title"] for item in response.json()["results"]]
 
 
+@pytest.mark.parametrize("name", ["changes", "snapshot"])
+def test_root_links_to_the_change_feed_and_the_snapshot(client, db, name):
+    assert client.get(client.get("/api/v1/").json()[name]).status_code == 200
+
+
 def test_root_links_to_every_collection_and_the_documentation(client, db):
     response = client.get("/api/v1/")
 
@@ -65,6 +70,8 @@ def test_root_links_to_every_collection_and_the_documentation(client, db):
         "faqs": f"{API}/faqs/",
         "resources": f"{API}/resources/",
         "search": f"{API}/search/",
+        "changes": f"{API}/changes/",
+        "snapshot": f"{API}/snapshot/",
         "schema": f"{API}/schema/",
         "docs": f"{API}/docs/",
         "redoc": f"{API}/redoc/",

@@ -681,26 +681,27 @@ search = extend_schema_view(
     )
 )
 
+# What the root links to: its field name -> URL name (namespace v1).
+ROOT_LINKS = {
+    "topics": "topic-list",
+    "comparisons": "comparison-list",
+    "faqs": "faq-list",
+    "resources": "resource-list",
+    "search": "search",
+    "changes": "changes",
+    "snapshot": "snapshot",
+    "schema": "schema",
+    "docs": "swagger-ui",
+    "redoc": "redoc",
+}
+
 root = extend_schema_view(
     get=extend_schema(
         summary="Links to every collection",
         tags=["root"],
         responses={
             200: inline_serializer(
-                "ApiRoot",
-                {
-                    name: serializers.URLField()
-                    for name in (
-                        "topics",
-                        "comparisons",
-                        "faqs",
-                        "resources",
-                        "search",
-                        "schema",
-                        "docs",
-                        "redoc",
-                    )
-                },
+                "ApiRoot", {name: serializers.URLField() for name in ROOT_LINKS}
             ),
             **COMMON_ERRORS,
         },
@@ -713,6 +714,8 @@ root = extend_schema_view(
                     "faqs": f"{HOST}/faqs/",
                     "resources": f"{HOST}/resources/",
                     "search": f"{HOST}/search/",
+                    "changes": f"{HOST}/changes/",
+                    "snapshot": f"{HOST}/snapshot/",
                     "schema": f"{HOST}/schema/",
                     "docs": f"{HOST}/docs/",
                     "redoc": f"{HOST}/redoc/",

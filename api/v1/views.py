@@ -296,19 +296,10 @@ class RootView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
     """Links to every collection of API v1 and to its documentation."""
 
     def get(self, request):
-        def link(name):
-            return reverse(f"v1:{name}", request=request)
-
         return Response(
             {
-                "topics": link("topic-list"),
-                "comparisons": link("comparison-list"),
-                "faqs": link("faq-list"),
-                "resources": link("resource-list"),
-                "search": link("search"),
-                "schema": link("schema"),
-                "docs": link("swagger-ui"),
-                "redoc": link("redoc"),
+                name: reverse(f"v1:{url_name}", request=request)
+                for name, url_name in schema.ROOT_LINKS.items()
             }
         )
 
