@@ -1,4 +1,5 @@
 import datetime
+import io
 import math
 import signal
 from importlib import import_module
@@ -275,3 +276,13 @@ def run_task_worker() -> None:
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+
+
+def render_every_document() -> None:
+    """Render every stored document, as ``make seed`` does.
+
+    Browser tests need it: the live server answers a page's parallel requests
+    in threads that share one in-memory SQLite connection, and two first
+    reads rendering the same documents at once break each other's savepoints.
+    """
+    call_command("render_documents", jobs=1, stdout=io.StringIO())

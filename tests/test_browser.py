@@ -23,6 +23,7 @@ from django_otp.oath import totp
 
 from content.models import Topic
 from partners.models import Partner
+from tests.conftest import render_every_document
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = os.environ.get("REHABINFO_SCREENSHOTS")  # folder to save them in
@@ -92,6 +93,7 @@ class PartnerSite:
 @pytest.fixture
 def api(live_server, transactional_db, monkeypatch):
     call_command("loaddata", "seed", verbosity=0)
+    render_every_document()
     # Playwright's sync API runs an event loop in this thread.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # live_server answers on "localhost": a different origin from the partner.

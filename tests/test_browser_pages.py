@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import render_every_document
 from tests.test_browser import browser
 
 AXE = (
@@ -42,6 +43,7 @@ def seed_content_committed(transactional_db, monkeypatch):
     from django.core.management import call_command
 
     call_command("loaddata", "seed", verbosity=0)
+    render_every_document()
     # Playwright's sync API runs an event loop in this thread.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from content.models import FAQ, Reviewer
 from content.seeding import load_seed
-from tests.conftest import member
+from tests.conftest import member, render_every_document
 from tests.test_browser import PUBLISHER_PASSWORD, SCREENSHOTS, browser, give_password
 
 __all__ = ["browser"]  # the Chromium fixture, shared with the widget tests
@@ -23,6 +23,7 @@ NEW_ANSWER = "Most programmes last 30 to 90 days; longer stays help many people.
 @pytest.fixture
 def team(live_server, transactional_db, monkeypatch, django_user_model):
     load_seed()  # with each item's baseline version, as ``make run`` loads it
+    render_every_document()
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     member(django_user_model, "erin", "Editors", PUBLISHER_PASSWORD)
     dana = member(django_user_model, "dana", "Medical reviewers", PUBLISHER_PASSWORD)
