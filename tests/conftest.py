@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone
+from redis.connection import Connection
 
 from content.models import (
     FAQ,
@@ -286,3 +287,17 @@ def render_every_document() -> None:
     reads rendering the same documents at once break each other's savepoints.
     """
     call_command("render_documents", jobs=1, stdout=io.StringIO())
+
+
+@pytest.fixture
+def redis_round_trips(monkeypatch):
+    """Commands (or pipelines) sent to Redis, one entry per round trip."""
+    sent = []
+    send_packed_command = Connection.send_packed_command
+
+    def counting(connection, command, *args, **kwargs):
+        sent.append(command)
+        return send_packed_command(connection, command, *args, **kwargs)
+
+    monkeypatch.setattr(Connection, "send_packed_command", counting)
+    return sent

@@ -9,7 +9,6 @@ import redis
 from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
-from redis.connection import Connection
 
 import api.throttling
 from api.throttling import ThrottleCounts
@@ -330,20 +329,6 @@ def response_cache_redis(settings, monkeypatch):
     for key in server.scan_iter(f"{prefix}:*"):
         server.delete(key)
     server.close()
-
-
-@pytest.fixture
-def redis_round_trips(monkeypatch):
-    """Commands (or pipelines) sent to Redis, one entry per round trip."""
-    sent = []
-    send_packed_command = Connection.send_packed_command
-
-    def counting(connection, command, *args, **kwargs):
-        sent.append(command)
-        return send_packed_command(connection, command, *args, **kwargs)
-
-    monkeypatch.setattr(Connection, "send_packed_command", counting)
-    return sent
 
 
 @pytest.mark.parametrize("url", [TOPIC, TOPIC + "medicalwebpage/", "/api/v1/faqs/"])

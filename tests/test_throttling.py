@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 import redis
-from redis.connection import Connection
 
 import api.throttling
 from api.throttling import PartnerRateThrottle, ThrottleCounts
@@ -54,20 +53,6 @@ def throttle_redis(settings, monkeypatch):
     for key in server.scan_iter(f"{prefix}:*"):
         server.delete(key)
     server.close()
-
-
-@pytest.fixture
-def redis_round_trips(monkeypatch):
-    """Commands (or pipelines) sent to Redis, one entry per round trip."""
-    sent = []
-    send_packed_command = Connection.send_packed_command
-
-    def counting(connection, command, *args, **kwargs):
-        sent.append(command)
-        return send_packed_command(connection, command, *args, **kwargs)
-
-    monkeypatch.setattr(Connection, "send_packed_command", counting)
-    return sent
 
 
 def test_throttle_costs_one_redis_round_trip_per_request(
