@@ -64,7 +64,7 @@ import math
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -76,7 +76,7 @@ from rest_framework.utils.mediatypes import (
 
 from api.caching import last_modified_header
 from api.problems import database_unavailable, error_response
-from api.throttling import rate_limit_retry_after
+from api.throttling import count_and_read, rate_limit_retry_after
 from content.models.changes import (
     VERSION_CACHE_KEY,
     content_version,
@@ -226,8 +226,12 @@ def replay(request, meta: dict, key: str, now, body: bytes | None = None):
 
 
 def throttled(request) -> HttpResponse | None:
-    """The anonymous rate limit applies to cache hits too (no SQL involved)."""
-    retry_after = rate_limit_retry_after(request)
+    """The anonymous rate limit, outside DRF's views (stored documents).
+    A request the response cache counted is not counted again."""
+    return too_many_requests(request, rate_limit_retry_after(request))
+
+
+def too_many_requests(request, retry_after: int | None) -> HttpResponse | None:
     if retry_after is None:
         return None
     return error_response(
@@ -251,12 +255,13 @@ class ResponseCacheMiddleware:
         keys = [key, dependency.key if dependency else VERSION_CACHE_KEY]
         if not is_conditional(request):
             keys.append(key + ":body")
-        found = cache.get_many(keys)
+        # The rate limit is counted in the same round trip, hit or miss.
+        retry_after, found = count_and_read(request, DEFAULT_CACHE_ALIAS, keys)
         if dependency is not None:
-            return self.by_generation(request, key, dependency, found)
-        return self.by_content_version(request, key, found)
+            return self.by_generation(request, key, dependency, found, retry_after)
+        return self.by_content_version(request, key, found, retry_after)
 
-    def by_content_version(self, request, key: str, found: dict):
+    def by_content_version(self, request, key: str, found: dict, retry_after):
         """Entries of responses that may show anything: valid while the
         content version they were made under is current."""
         now = timezone.now()
@@ -272,7 +277,7 @@ class ResponseCacheMiddleware:
             and meta is not None
             and meta.get("version") == version.changed_at
         ):
-            cached = self.hit(request, meta, key, now, found)
+            cached = self.hit(request, meta, key, now, found, retry_after)
             if cached is not None:
                 return cached
         if database_error is not None:
@@ -291,7 +296,7 @@ class ResponseCacheMiddleware:
         )
         return response
 
-    def by_generation(self, request, key: str, dependency, found: dict):
+    def by_generation(self, request, key: str, dependency, found: dict, retry_after):
         """Entries of a document's address or a kind's list: valid while the
         generation token they were made under is current
         (``publishing.generations``), and never past their ``valid_until``."""
@@ -304,7 +309,7 @@ class ResponseCacheMiddleware:
             and meta.get("generation") == current
             and now < meta["valid_until"]
         ):
-            cached = self.hit(request, meta, key, now, found)
+            cached = self.hit(request, meta, key, now, found, retry_after)
             if cached is not None:
                 return cached
         # Read before the view runs: an edit committed meanwhile replaces it,
@@ -333,8 +338,8 @@ class ResponseCacheMiddleware:
             self.store(request, response, key, meta, timeout)
         return response
 
-    def hit(self, request, meta: dict, key: str, now, found: dict):
-        refused = throttled(request)
+    def hit(self, request, meta: dict, key: str, now, found: dict, retry_after):
+        refused = too_many_requests(request, retry_after)
         if refused is not None:
             return refused
         return replay(request, meta, key, now, found.get(key + ":body"))

@@ -28,7 +28,7 @@ from django_redis.cache import RedisCache
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from partners.models import Partner, RateTier
-from rehabinfo.cache import CacheUnavailable, shared_cache
+from rehabinfo.cache import BreakerRedisCache, CacheUnavailable, shared_cache
 
 
 class ThrottleCounts:
@@ -54,6 +54,17 @@ class ThrottleCounts:
         counts = self.local if shared_cache.is_open() else caches["throttle"]
         return int(counts.get(key) or 0)
 
+    def hit_and_read(self, key: str, duration: int, alias: str, keys: list):
+        """``hit``, and ``get_many(keys)`` of the cache ``alias``: in one round
+        trip when the counters and that cache are one Redis (as in production)."""
+        cache, counts = caches[alias], caches["throttle"]
+        if not (isinstance(cache, BreakerRedisCache) and shares_redis(cache, counts)):
+            return self.hit(key, duration), cache.get_many(keys)
+        try:
+            return cache.get_many_and_incr(keys, key, duration + 1)
+        except CacheUnavailable:
+            return self.increment(self.local, key, duration + 1), {}
+
     @staticmethod
     def increment(counts: BaseCache, key: str, timeout: int) -> int:
         if isinstance(counts, RedisCache):
@@ -69,6 +80,14 @@ class ThrottleCounts:
 
 
 throttle_counts = ThrottleCounts()
+# Where a request counted before its view ran keeps (window key, count).
+COUNTED_WINDOW = "rehabinfo.counted_window"
+
+
+def shares_redis(cache: RedisCache, counts: BaseCache) -> bool:
+    """Whether the counters are ``cache``: one configuration (location, key
+    prefix, options), as settings.py makes them outside tests."""
+    return isinstance(counts, RedisCache) and counts._params == cache._params
 
 
 def client_address(request) -> str:
@@ -132,11 +151,39 @@ class PartnerRateThrottle(SimpleRateThrottle):
         key = self.window_key(request, view)
         if key is None:
             return True
-        return throttle_counts.hit(key, self.duration) <= self.num_requests
+        counted_key, count = request.META.get(COUNTED_WINDOW, (None, None))
+        if counted_key != key:
+            count = throttle_counts.hit(key, self.duration)
+        return count <= self.num_requests
 
     def wait(self):
         """Seconds until the current window ends and its count starts again."""
         return self.window_ends - self.now
+
+
+def caller(request, partner: Partner | None = None) -> SimpleNamespace:
+    """What a throttle reads of a request outside DRF: who it counts it for."""
+    return SimpleNamespace(auth=partner, META=request.META, headers=request.headers)
+
+
+def count_and_read(request, alias: str, keys: list) -> tuple[int | None, dict]:
+    """Count a keyless request at the anonymous rate and ``get_many(keys)`` of
+    the cache ``alias``,
+    in one Redis round trip (the response cache's whole hit): the seconds to
+    wait if over the limit (else ``None``), and what was found.
+
+    The count is left in the request, so whatever answers it next (the view's
+    throttle, a stored document) takes it rather than counting it twice.
+    """
+    throttle = PartnerRateThrottle()
+    key = throttle.window_key(caller(request), None)
+    if key is None:
+        return None, caches[alias].get_many(keys)
+    count, found = throttle_counts.hit_and_read(key, throttle.duration, alias, keys)
+    request.META[COUNTED_WINDOW] = (key, count)
+    if count <= throttle.num_requests:
+        return None, found
+    return retry_after_seconds(throttle.wait()), found
 
 
 def rate_limit_retry_after(request, partner: Partner | None = None) -> int | None:
@@ -146,8 +193,7 @@ def rate_limit_retry_after(request, partner: Partner | None = None) -> int | Non
     the partner's tier when ``partner`` is given, else the anonymous rate.
     """
     throttle = PartnerRateThrottle()
-    caller = SimpleNamespace(auth=partner, META=request.META, headers=request.headers)
-    if throttle.allow_request(caller, None):
+    if throttle.allow_request(caller(request, partner), None):
         return None
     return retry_after_seconds(throttle.wait())
 

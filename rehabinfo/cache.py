@@ -96,6 +96,27 @@ class BreakerRedisCache(RedisCache):
     def set(self, *args, **kwargs):
         return self.guarded(False, super().set, *args, **kwargs)
 
+    def get_many_and_incr(self, keys, counter: str, timeout: int) -> tuple[int, dict]:
+        """Count one more in ``counter`` (expiring ``timeout`` seconds after
+        its last count) and ``get_many(keys)``, in one round trip: what a
+        response-cache hit needs from Redis. Raises ``CacheUnavailable``
+        while Redis is unusable, so the caller counts elsewhere."""
+        client = self.client
+        redis_keys = [client.make_key(key) for key in keys]
+        counter_key = client.make_key(counter)
+        with shared_cache.guard():
+            pipeline = client.get_client(write=True).pipeline(transaction=False)
+            pipeline.incr(counter_key)
+            pipeline.expire(counter_key, timeout)
+            pipeline.mget(redis_keys)
+            count, _, values = pipeline.execute()
+        found = {
+            key: client.decode(value)
+            for key, value in zip(keys, values, strict=True)
+            if value is not None
+        }
+        return count, found
+
     def set_many(self, *args, **kwargs):
         return self.guarded([], super().set_many, *args, **kwargs)
 

@@ -124,3 +124,70 @@ def test_throttle_retry_after_for_a_partner_is_the_time_left_in_the_window(
 
     assert response.status_code == 429
     assert response["Retry-After"] == "1"
+
+
+@pytest.fixture
+def one_redis(settings, monkeypatch):
+    """The response cache and the rate-limit counters in one Redis, as in
+    production (settings.py gives both aliases one configuration)."""
+    server = redis.Redis.from_url(THROTTLE_REDIS_URL)
+    try:
+        server.ping()
+    except redis.ConnectionError:
+        pytest.skip(f"needs Redis at {THROTTLE_REDIS_URL}")
+    prefix = f"test-one-redis-{uuid.uuid4().hex}"
+    shared = {
+        "BACKEND": "rehabinfo.cache.BreakerRedisCache",
+        "LOCATION": THROTTLE_REDIS_URL,
+        "KEY_PREFIX": prefix,
+    }
+    settings.CACHES = {**settings.CACHES, "default": shared, "throttle": shared}
+    monkeypatch.setattr(api.throttling, "throttle_counts", ThrottleCounts())
+    monkeypatch.setattr(PartnerRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    yield server, f"{prefix}:1:throttle:anon:127.0.0.1:{WINDOW}"
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)
+    server.close()
+
+
+@pytest.mark.parametrize("url", [TOPICS, "/api/v1/topics/heroin-rehab/"])
+def test_a_cache_hit_and_its_rate_limit_count_are_one_redis_round_trip(
+    client, seed_content, clock, one_redis, redis_round_trips, url
+):
+    server, counter = one_redis
+    client.get(url)
+    redis_round_trips.clear()
+
+    response = client.get(url)
+
+    assert response["X-Cache"] == "hit"
+    assert len(redis_round_trips) == 1
+    assert server.get(counter) == b"2"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        TOPICS,  # the view's own throttle
+        "/api/v1/topics/heroin-rehab/",  # a stored document, before DRF
+        "/api/v1/search/?q=detox",  # a search, cached by content version
+    ],
+)
+def test_a_cache_miss_is_counted_once(client, seed_content, clock, one_redis, url):
+    server, counter = one_redis
+
+    response = client.get(url)
+
+    assert response["X-Cache"] == "miss"
+    assert server.get(counter) == b"1"
+
+
+def test_a_cache_hit_over_the_limit_is_refused_like_a_miss(
+    client, seed_content, clock, one_redis
+):
+    statuses = [client.get(TOPICS).status_code for _ in range(4)]
+    refused = client.get(TOPICS)
+
+    assert statuses == [200, 200, 200, 429]
+    assert refused["Retry-After"] == "60"
+    assert refused["Content-Type"] == "application/problem+json"
