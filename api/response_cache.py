@@ -59,6 +59,7 @@ a second attempt to connect.
 """
 
 import datetime
+import functools
 import hashlib
 import math
 from urllib.parse import urlencode
@@ -120,6 +121,7 @@ REPRESENTATIONS = ("application/json", "application/ld+json", "text/html")
 MAX_ACCEPT_RANGES = 20
 
 
+@functools.lru_cache(maxsize=1024)  # Clients send few distinct Accept headers.
 def representation(accept: str) -> str | None:
     """What of ``Accept`` decides the representation, in a bounded form.
 

@@ -19,6 +19,7 @@ A document is rendered again on its first read at or after ``valid_until``:
 """
 
 import datetime
+import functools
 import hashlib
 import multiprocessing
 from collections import defaultdict
@@ -28,8 +29,8 @@ from dataclasses import dataclass, field
 from itertools import repeat
 
 from django.conf import settings
-from django.db import connection, connections, transaction
-from django.db.models import Q
+from django.db import connection, connections, router, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
@@ -570,19 +571,47 @@ def public_at(kind: Kind, lookup: str, now):
     return kind.model.objects.published(now).filter(**{kind.lookup_field: lookup})
 
 
+def at_address(kind_name: str, lookup: str, representation: str, now):
+    """The document at this address, if its item is public now and still
+    has this address."""
+    kind = KINDS[kind_name]
+    item = kind.model.objects.published(now).filter(pk=OuterRef("item_id"))
+    if kind.model._meta.get_field(kind.lookup_field) != kind.model._meta.pk:
+        item = item.filter(**{kind.lookup_field: OuterRef("lookup")})
+    return Document.objects.filter(
+        Exists(item), kind=kind_name, lookup=lookup, representation=representation
+    ).only("body", "modified_at", "valid_until", "surrogate_keys")[:1]
+
+
+# at_address()'s SQL is the same for every read of one kind's representation
+# but its lookup and time; compiling it cost more CPU than running it (about
+# 0.7 of 1.2 ms on this machine), so each read runs SQL compiled once, with
+# its own values where these stood.
+ANY_LOOKUP = "\x00any-lookup\x00"
+ANY_TIME = datetime.datetime(1970, 1, 2, tzinfo=datetime.UTC)
+
+
+@functools.cache
+def compiled_at_address(kind_name: str, representation: str, alias: str):
+    """(SQL, its parameters with ``ANY_LOOKUP`` and ``ANY_TIME`` to fill in)."""
+    queryset = at_address(kind_name, ANY_LOOKUP, representation, ANY_TIME)
+    sql, params = queryset.using(alias).query.sql_with_params()
+    any_time = connections[alias].ops.adapt_datetimefield_value(ANY_TIME)
+    template = tuple(ANY_TIME if param == any_time else param for param in params)
+    return sql, template
+
+
 def fresh(kind_name: str, lookup: str, representation: str, now):
     """The document at this address if its item is public and it is fresh:
     one indexed query."""
-    document = (
-        Document.objects.filter(
-            kind=kind_name,
-            lookup=lookup,
-            representation=representation,
-            item_id__in=public_at(KINDS[kind_name], lookup, now).values("pk"),
-        )
-        .only("body", "modified_at", "valid_until", "surrogate_keys")
-        .first()
-    )
+    alias = router.db_for_read(Document)
+    sql, template = compiled_at_address(kind_name, representation, alias)
+    adapted_now = connections[alias].ops.adapt_datetimefield_value(now)
+    params = [
+        lookup if param == ANY_LOOKUP else adapted_now if param is ANY_TIME else param
+        for param in template
+    ]
+    document = next(iter(Document.objects.using(alias).raw(sql, params)), None)
     if document is not None and is_fresh(document, now):
         return document
     return None

@@ -30,11 +30,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.urls import Resolver404, resolve
 
 from content.models.changes import VERSION_CACHE_TIMEOUT
 
-from . import documents
+from . import addresses, documents
 
 PREFIX = "generation:v1:"
 # The bound on a write that skips signals: the same minute an edit made while
@@ -75,9 +74,8 @@ def dependency(request) -> Dependency | None:
     kind's plain list; ``None`` for everything else."""
     if not request.path.startswith("/api/v1/"):
         return None
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
+    match = addresses.resolved(request.path_info)
+    if match is None:
         return None
     kind_name, _, name = (match.url_name or "").partition("-")
     kind = documents.KINDS.get(kind_name)

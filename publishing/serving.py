@@ -14,7 +14,6 @@ served here is stored like any other.
 """
 
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
@@ -23,7 +22,7 @@ from api.problems import database_unavailable
 from api.response_cache import throttled
 from rehabinfo.outages import DATABASE_OUTAGES
 
-from . import documents, purge
+from . import addresses, documents, purge
 
 JSON, JSONLD = documents.JSON, documents.JSONLD
 # What a detail view's renderers pick for each plain Accept value, and what
@@ -71,9 +70,8 @@ def document_address(request):
         or "HTTP_AUTHORIZATION" in request.META
     ):
         return None
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
+    match = addresses.resolved(request.path_info)
+    if match is None:
         return None
     if match.namespace != "v1" or match.url_name not in ROUTES:
         return None

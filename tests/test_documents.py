@@ -441,3 +441,32 @@ def test_rendering_in_several_processes_stores_what_one_process_stores():
 
     assert str(in_two) == str(in_one)
     assert set(Document.objects.values_list("kind", "lookup", "etag")) == stored
+
+
+@pytest.mark.parametrize(
+    "publish_at, unpublish_at, status, public",
+    [
+        (None, None, PublicationStatus.PUBLISHED, True),
+        (-HOUR, HOUR, PublicationStatus.PUBLISHED, True),
+        (SECOND, None, PublicationStatus.PUBLISHED, False),  # scheduled
+        (None, -SECOND, PublicationStatus.PUBLISHED, False),  # expired
+        (None, None, PublicationStatus.DRAFT, False),
+    ],
+)
+def test_the_precompiled_read_finds_what_the_orm_query_finds(
+    published_topic, clock, publish_at, unpublish_at, status, public
+):
+    documents.rebuild_all()
+    now = timezone.now()
+    Topic.objects.filter(pk=published_topic.pk).update(
+        status=status,
+        publish_at=publish_at and now + publish_at,
+        unpublish_at=unpublish_at and now + unpublish_at,
+    )
+
+    for representation in ("detail", "faqpage", "widget"):
+        found = documents.fresh("topic", "heroin-rehab", representation, now)
+        expected = documents.at_address("topic", "heroin-rehab", representation, now)
+        assert ([found.pk] if found else []) == [doc.pk for doc in expected]
+        assert (found is not None) == public
+    assert documents.fresh("topic", "medical-detox", "detail", now) is None
