@@ -115,7 +115,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Above the response cache, so that hits carry it as misses do.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the site's policy built once (rehabinfo/middleware.py).
+    "rehabinfo.middleware.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "rehabinfo.middleware.RequestSizeLimitMiddleware",
     "api.middleware.VersionLifecycleMiddleware",

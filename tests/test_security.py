@@ -3,8 +3,12 @@
 import datetime
 
 import pytest
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CSPMiddleware
+from django.http import HttpResponse
 
 from api.throttling import PartnerRateThrottle, client_address
+from rehabinfo.middleware import ContentSecurityPolicyMiddleware
 
 ADMIN_LOGIN = "/admin/login/?next=/admin/"
 PASSWORD = "correct horse battery staple"
@@ -154,3 +158,46 @@ def test_client_address_is_the_one_the_trusted_proxy_saw(rf, settings):
     )
 
     assert client_address(request) == "198.51.100.4"
+
+
+def own_policy(response):
+    response.headers[HEADER] = "frame-ancestors https://partner.example"
+    return response
+
+
+def exempt(response):
+    response._csp_exempt = True
+    return response
+
+
+def updated(response):
+    response._csp_update = {"img-src": ["https://images.example"]}
+    return response
+
+
+@pytest.mark.parametrize("vary", [lambda r: r, own_policy, exempt, updated])
+@pytest.mark.parametrize(
+    "report_only", [None, {"DIRECTIVES": {"default-src": ["'self'"]}}]
+)
+def test_the_site_policy_built_once_is_what_django_csp_sends(
+    rf, settings, vary, report_only
+):
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = report_only
+    answers = []
+    for middleware in (CSPMiddleware, ContentSecurityPolicyMiddleware):
+        request = rf.get("/api/v1/topics/")
+        answer = middleware(lambda request: vary(HttpResponse("{}")))(request)
+        answers.append(
+            {name: answer.get(name) for name in (HEADER, HEADER_REPORT_ONLY)}
+        )
+
+    assert answers[1] == answers[0]
+
+
+def test_a_changed_policy_setting_is_sent_at_once(rf, settings):
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse("{}"))
+    middleware(rf.get("/"))
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+
+    assert middleware(rf.get("/"))[HEADER] == "default-src 'self'"
