@@ -195,29 +195,27 @@ def is_conditional(request) -> bool:
 
 def replay(request, meta: dict, key: str, now, body: bytes | None = None):
     """A 304 from the stored validators alone, or the stored body."""
-    headers = dict(meta["headers"])
+    response = HttpResponse(status=200)
+    for name, value in meta["headers"].items():
+        response.headers[name] = value
     if meta["last_modified"] is not None:
-        headers["Last-Modified"] = last_modified_header(
+        response.headers["Last-Modified"] = last_modified_header(
             meta["last_modified"], now.timestamp()
         )
-    validator = HttpResponse(status=200)
-    for name, value in headers.items():
-        validator.headers[name] = value
-    conditional = get_conditional_response(
-        request,
-        etag=headers.get("ETag"),
-        last_modified=meta["last_modified"],
-        response=validator,
-    )
-    if isinstance(conditional, HttpResponseNotModified):
-        return conditional
+    if is_conditional(request):
+        conditional = get_conditional_response(
+            request,
+            etag=response.headers.get("ETag"),
+            last_modified=meta["last_modified"],
+            response=response,
+        )
+        if isinstance(conditional, HttpResponseNotModified):
+            return conditional
     if body is None:
         body = cache.get(key + ":body")
     if body is None:
         return None
-    response = HttpResponse(body, status=200)
-    for name, value in headers.items():
-        response.headers[name] = value
+    response.content = body
     # XFrameOptionsMiddleware, above this one, reads the view's choice here.
     response.xframe_options_exempt = meta.get("xframe_options_exempt", False)
     # As CommonMiddleware sets it on a miss: without it, the server would
