@@ -3,10 +3,16 @@
 from argparse import Namespace
 
 from bench.run import (
+    COLD_DETAIL,
+    FLOOR,
+    NOT_MODIFIED,
+    SEARCH_QUERY,
+    WARM_DETAIL,
     Load,
     Row,
     combine,
     database_url,
+    format_issue_14_targets,
     load_plan,
     parse_wrk,
     server_command,
@@ -115,3 +121,41 @@ def test_bench_granian_gets_the_product_workers_and_threads(monkeypatch):
     assert command[command.index("--workers") + 1] == "3"
     assert command[command.index("--blocking-threads") + 1] == "2"
     assert command[-1] == "bench.bare.wsgi:application"
+
+
+def measured(name: str, requests_per_second: float, p50_ms: float = 1.0) -> Row:
+    row = Row(name, "cached", "/")
+    row.load = Load(100, requests_per_second, p50_ms, p50_ms, 0, 0)
+    return row
+
+
+def test_bench_reports_each_issue_14_target_against_the_bare_floor():
+    rows = [
+        measured(FLOOR, 1000),
+        measured(WARM_DETAIL, 800),  # exactly the target
+        measured(NOT_MODIFIED, 899),  # just under
+        measured(COLD_DETAIL, 300),
+        measured("topics list of 20, cold, 10000 topics", 50),
+        measured("comparison detail, cold", 310),
+        measured(f"search ?q={SEARCH_QUERY}, cold, one client", 20, p50_ms=51),
+    ]
+
+    table = format_issue_14_targets(
+        {row.name: row for row in rows},
+        publish_ms=199,
+        render_seconds=121,
+        args=Namespace(topics=10000),
+    )
+
+    verdicts = [line.rsplit("|", 2)[1].strip() for line in table.splitlines()[2:]]
+    assert verdicts == [
+        "met",
+        "**not met**",
+        "met",
+        "**not met**",
+        "met",
+        "**not met**",
+        "met",
+        "**not met**",
+    ]
+    assert "| topic detail, 304 ≥ 0.9 × floor | 0.899 × | **not met** |" in table
