@@ -579,6 +579,34 @@ def measure_publishing(slugs: list[str], servers) -> list[tuple[str, str]]:
     ]
 
 
+def measure_snapshot() -> list[tuple[str, str]]:
+    """Issue 15's snapshot at the corpus size, in process: the worker's full
+    reconcile and bundle build, and the bundle's size."""
+    from django.utils import timezone
+
+    from feed import changes, snapshot
+
+    started = time.perf_counter()
+    changes.reconcile_everything()
+    reconciled = time.perf_counter()
+    bundle = snapshot.build(
+        f"http://{HOST}:{PORTS['cached']}", changes.catch_up(), timezone.now()
+    )
+    built = time.perf_counter()
+    return [
+        ("Full reconcile of the change feed (worker)", f"{reconciled - started:.1f} s"),
+        (
+            f"Snapshot build, {bundle.documents:,} documents (worker)",
+            f"{built - reconciled:.1f} s",
+        ),
+        (
+            "Snapshot size, gzip (JSON)",
+            f"{len(bundle.body) / 1024:,.0f} KB "
+            f"({bundle.uncompressed_bytes / 1024:,.0f} KB)",
+        ),
+    ]
+
+
 def topic_slugs() -> list[str]:
     from content.models import Topic
 
@@ -913,6 +941,7 @@ def main(argv=None) -> int:
         publishing = [
             (f"Render every document of {args.topics} topics", full_render),
             *measure_publishing(slugs, servers),
+            *measure_snapshot(),
         ]
         # The small list sits after the cold detail and its baseline.
         all_rows = [*rows[:6], small_list, *rows[6:]]

@@ -8,6 +8,7 @@ from bench.run import (
     combine,
     database_url,
     load_plan,
+    measure_snapshot,
     parse_wrk,
     server_command,
 )
@@ -115,3 +116,14 @@ def test_bench_granian_gets_the_product_workers_and_threads(monkeypatch):
     assert command[command.index("--workers") + 1] == "3"
     assert command[command.index("--blocking-threads") + 1] == "2"
     assert command[-1] == "bench.bare.wsgi:application"
+
+
+def test_bench_measure_snapshot_reports_the_build_and_the_size(seed_content):
+    rows = dict(measure_snapshot())
+
+    assert set(rows) == {
+        "Full reconcile of the change feed (worker)",
+        "Snapshot build, 24 documents (worker)",
+        "Snapshot size, gzip (JSON)",
+    }
+    assert rows["Snapshot size, gzip (JSON)"].endswith(" KB)")
