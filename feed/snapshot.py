@@ -20,6 +20,7 @@ import time
 import zlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,6 +38,9 @@ GZIP_LEVEL = 6
 # A stored bundle is rebuilt in the background once this old even if the feed
 # has not moved, so that the cursor it hands out stays young.
 REFRESH_AFTER = datetime.timedelta(days=1)
+# The cache in front of the table keeps a bundle's bytes this long (1.5 MB at
+# 1,000 topics: 1-7 ms from Redis against 30-120 ms from PostgreSQL).
+CACHE_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -105,10 +109,42 @@ def current(origin: str, now) -> bytes:
     latest stored bundle when it is safe to serve, else one built now. It
     changes only when a new bundle is built (and its ETag with it)."""
     sequence = changes.catch_up(now)
-    stored = Snapshot.objects.using(changes.PRIMARY).filter(origin=origin).first()
-    if stored is None or not servable(stored, sequence, now):
-        stored = store(origin, sequence, now)
-    return bytes(stored.body)
+    stored = (
+        Snapshot.objects.using(changes.PRIMARY)
+        .defer("body")
+        .filter(origin=origin)
+        .first()
+    )
+    if stored is not None and servable(stored, sequence, now):
+        body = body_of(stored)
+        if body is not None:
+            return body
+    return store(origin, sequence, now).body
+
+
+def cache_key(stored: Snapshot) -> str:
+    built_at = stored.built_at.isoformat()
+    return f"feed:snapshot:v{VERSION}:{stored.origin}:{stored.sequence}:{built_at}"
+
+
+def body_of(stored: Snapshot) -> bytes | None:
+    """The bytes of exactly this stored bundle, from the cache in front of
+    the table (a miss, or Redis down, reads the table); None when another
+    build has replaced it since it was checked."""
+    key = cache_key(stored)
+    body = cache.get(key)
+    if body is None:
+        body = (
+            Snapshot.objects.using(changes.PRIMARY)
+            .filter(pk=stored.pk, sequence=stored.sequence, built_at=stored.built_at)
+            .values_list("body", flat=True)
+            .first()
+        )
+        if body is None:
+            return None
+        body = bytes(body)
+        cache.set(key, body, CACHE_SECONDS)
+    return body
 
 
 def max_served_age() -> datetime.timedelta:
@@ -146,7 +182,8 @@ def store(origin: str, sequence: int, now) -> Snapshot:
         built_at=now,
         build_seconds=time.perf_counter() - started,
     )
-    # One row per origin, whoever builds last (a request or the worker).
+    # One row per origin, whoever builds last (a request or the worker); an
+    # older one that lands last is refused by `servable` if it is unsafe.
     Snapshot.objects.bulk_create(
         [built],
         update_conflicts=True,
@@ -161,6 +198,7 @@ def store(origin: str, sequence: int, now) -> Snapshot:
             "build_seconds",
         ],
     )
+    cache.set(cache_key(built), built.body, CACHE_SECONDS)
     return built
 
 

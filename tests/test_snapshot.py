@@ -7,6 +7,7 @@ import gzip
 import json
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -240,3 +241,23 @@ def test_a_quiet_librarys_bundle_is_rebuilt_in_the_background_after_a_day(
 
     changes.reconcile_everything()  # nothing changed: the feed stays put
     assert snapshot.refresh() == ["http://testserver"]
+
+
+def test_a_cache_miss_serves_the_stored_bundle_without_building(
+    client, seed_content, builds
+):
+    first = bundle_of(client)
+    cache.clear()  # Redis flushed, evicted or down
+    builds.clear()
+
+    assert bundle_of(client) == first
+    assert builds == []
+
+
+def test_a_bundle_replaced_after_its_check_is_not_sent(client, seed_content):
+    bundle_of(client)
+    checked = Snapshot.objects.defer("body").get()
+    cache.clear()
+    Snapshot.objects.update(built_at=timezone.now() + HOUR)  # another build
+
+    assert snapshot.body_of(checked) is None
