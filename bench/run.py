@@ -591,6 +591,34 @@ def measure_publishing(
     ]
 
 
+def measure_snapshot() -> list[tuple[str, str]]:
+    """Issue 15's snapshot at the corpus size, in process: the worker's full
+    reconcile and bundle build, and the bundle's size."""
+    from django.utils import timezone
+
+    from feed import changes, snapshot
+
+    started = time.perf_counter()
+    changes.reconcile_everything()
+    reconciled = time.perf_counter()
+    bundle = snapshot.build(
+        f"http://{HOST}:{PORTS['cached']}", changes.catch_up(), timezone.now()
+    )
+    built = time.perf_counter()
+    return [
+        ("Full reconcile of the change feed (worker)", f"{reconciled - started:.1f} s"),
+        (
+            f"Snapshot build, {bundle.documents:,} documents (worker)",
+            f"{built - reconciled:.1f} s",
+        ),
+        (
+            "Snapshot size, gzip (JSON)",
+            f"{len(bundle.body) / 1024:,.0f} KB "
+            f"({bundle.uncompressed_bytes / 1024:,.0f} KB)",
+        ),
+    ]
+
+
 def topic_slugs() -> list[str]:
     from content.models import Topic
 
@@ -976,6 +1004,7 @@ def main(argv=None) -> int:
                 f"{render_seconds:.1f} s ({rendered})",
             ),
             *publish_lines,
+            *measure_snapshot(),
         ]
         # The small list sits after the cold detail and its baseline.
         all_rows = [*rows[:6], small_list, *rows[6:]]

@@ -15,9 +15,10 @@ Items are reconciled
   (``publishing.receivers.record_public_changes``);
 - when the feed is read, for every item whose publication time (or whose
   page's) passed since the last look: no cron, as for the documents;
-- all of them, on the first read ``FEED_FULL_RECONCILE_SECONDS`` after the
-  last full pass, for writes that skip Django's signals, and on the next read
-  after an edit shown by more items than an edit renders at once.
+- all of them, in the worker (``feed.tasks``), queued by the first read
+  ``FEED_FULL_RECONCILE_SECONDS`` after the last full pass, for writes that
+  skip Django's signals, and by an edit shown by more items than an edit
+  renders at once.
 
 Every reconcile locks the one ``FeedClock`` row first and takes sequences
 from it, so reconciles never interleave and the sequence order is the commit
@@ -228,7 +229,17 @@ def record(
     # Webhook deliveries go to the outbox in the same transaction: never lost,
     # never sent for a change that rolled back.
     outbox.record(entries)
+    if entries:
+        # robust: a queue hiccup must not fail the change; the endpoint
+        # builds a bundle itself when the one it has is unsafe to serve.
+        transaction.on_commit(queue_snapshot_build, robust=True)
     return entries
+
+
+def queue_snapshot_build() -> None:
+    from feed.tasks import build_snapshots
+
+    build_snapshots.enqueue()
 
 
 def address_order(public: dict[Key, str], known: dict[Key, PublicState]):
@@ -277,34 +288,79 @@ def scheduled_between(start, end) -> tuple[set[Key], bool]:
 
 def catch_up(now=None) -> int:
     """Bring the feed up to ``now`` before it is read: the items whose
-    publication times (or their pages') passed since the last look, and every
-    item when a full reconcile is due. Returns the last sequence: the
-    position the feed is now at. A read with nothing to do writes nothing."""
+    publication times (or their pages') passed since the last look. When a
+    full reconcile is due it is queued (``feed.tasks.reconcile_everything``),
+    never run in the read. Returns the last sequence: the position the feed
+    is now at. A read with nothing to do writes nothing."""
     now = now or timezone.now()
-    clock = FeedClock.objects.using(PRIMARY).filter(pk=CLOCK_ID).first()
-    full = clock is None or needs_full_reconcile(clock, now)
-    scheduled, revision_due = set(), False
-    if clock is not None and clock.checked_until and clock.checked_until < now:
-        scheduled, revision_due = scheduled_between(clock.checked_until, now)
-    if not (full or scheduled):
+    clock = read_clock()
+    if clock is None or needs_full_reconcile(clock, now):
+        queue_full_reconcile(now)
+        clock = read_clock()  # The immediate backend (tests) has run it.
+    if clock is None or clock.checked_until is None or clock.checked_until >= now:
+        return clock.last_sequence if clock else 0
+    scheduled, revision_due = scheduled_between(clock.checked_until, now)
+    if not scheduled:
         return clock.last_sequence
-    if full or revision_due:
+    if revision_due:
         apply_due_revisions(now)  # Its own commit reconciles its item.
     with transaction.atomic():
         clock = locked_clock()
-        full = needs_full_reconcile(clock, now)
-        scheduled = set()
-        if clock.checked_until and clock.checked_until < now:
-            scheduled, _ = scheduled_between(clock.checked_until, now)
-        # Their documents' valid_until may be the recheck, not the moment.
-        render = documents.items_showing(scheduled) | scheduled
-        if full or render:
-            record(clock, None if full else render, now, render)
-        if full:
-            clock.full_check_at = now
-        clock.checked_until = max(filter(None, [clock.checked_until, now]))
-        clock.save()
+        reconcile_scheduled(clock, now, full=False)
         return clock.last_sequence
+
+
+def read_clock() -> FeedClock | None:
+    return FeedClock.objects.using(PRIMARY).filter(pk=CLOCK_ID).first()
+
+
+def reconcile_scheduled(clock: FeedClock, now, full: bool) -> None:
+    """Under the clock's lock: reconcile the items whose publication times
+    passed since the clock last looked (every item when ``full``), and move
+    the clock on to ``now``."""
+    scheduled = set()
+    if clock.checked_until and clock.checked_until < now:
+        scheduled, _ = scheduled_between(clock.checked_until, now)
+    # Their documents' valid_until may be the recheck, not the moment.
+    render = documents.items_showing(scheduled) | scheduled
+    if full or render:
+        record(clock, None if full else render, now, render)
+    if full:
+        clock.full_check_at = now
+    clock.checked_until = max(filter(None, [clock.checked_until, now]))
+    clock.save()
+
+
+def reconcile_everything(now=None) -> int:
+    """Compare every item with what the feed last recorded (the full
+    reconcile, run by the worker): the bound for writes that skip signals.
+    Returns the position the feed is then at."""
+    now = now or timezone.now()
+    apply_due_revisions(now)  # Its own commit reconciles its item.
+    with transaction.atomic():
+        clock = locked_clock()
+        reconcile_scheduled(clock, now, full=True)
+        return clock.last_sequence
+
+
+def queue_full_reconcile(now) -> None:
+    """Queue the full reconcile, at most once per FEED_FULL_RECONCILE_SECONDS
+    however many reads find it due: a lost task is queued again a full
+    interval later."""
+    from feed.tasks import reconcile_everything_task
+
+    FeedClock.objects.get_or_create(pk=CLOCK_ID)
+    claimed = (
+        FeedClock.objects.filter(pk=CLOCK_ID)
+        .filter(
+            Q(full_check_queued_at__isnull=True)
+            | Q(full_check_queued_at__lte=now - full_reconcile_interval())
+            | Q(full_check_queued_at__gt=now)  # a clock that went back
+        )
+        .update(full_check_queued_at=now)
+    )
+    if claimed:
+        reconcile_everything_task.enqueue()
 
 
 def needs_full_reconcile(clock: FeedClock, now) -> bool:
@@ -318,15 +374,38 @@ def needs_full_reconcile(clock: FeedClock, now) -> bool:
 def after_edit(rows: set[Key], pages: set[Key]) -> None:
     """Reconcile what a committed edit touched (called once ``publishing`` has
     rendered it). An edit shown by more items than an edit renders at once
-    (a reviewer's name) leaves them to the next read's full reconcile."""
+    (a reviewer's name) queues a full reconcile for them."""
     affected = documents.items_showing(rows) | pages
     if len(affected) > documents.EAGER_RENDER_LIMIT:
-        with transaction.atomic():
-            clock = locked_clock()
-            clock.full_check_at = None
-            clock.save()
+        from feed.tasks import reconcile_everything_task
+
+        reconcile_everything_task.enqueue()
         affected = {key for key in rows | pages if key[0] in documents.KINDS}
     reconcile(affected)
+
+
+def pruned_through() -> int:
+    """The last sequence compacted away: cursors before it are expired."""
+    clock = read_clock()
+    return clock.pruned_through if clock else 0
+
+
+def compact(before) -> int:
+    """Drop the entries recorded before ``before`` (the retention window's
+    start), remembering the last one dropped so that cursors before it are
+    answered as expired, never with a silent gap. Returns how many."""
+    with transaction.atomic():
+        clock = locked_clock()
+        old = Change.objects.filter(at__lt=before)
+        last = old.order_by("-sequence").values_list("sequence", flat=True).first()
+        if last is None:
+            return 0
+        # Everything up to the last old entry goes, so the log stays one
+        # unbroken tail (`at` may step back a little between sequences).
+        deleted, _ = Change.objects.filter(sequence__lte=last).delete()
+        clock.pruned_through = max(clock.pruned_through, last)
+        clock.save(update_fields=["pruned_through"])
+        return deleted
 
 
 def entries_after(sequence: int, limit: int) -> tuple[list[Change], bool]:

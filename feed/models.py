@@ -67,9 +67,38 @@ class FeedClock(models.Model):
     checked_until = models.DateTimeField(null=True)
     # The last full reconcile (every item), for writes that skip signals.
     full_check_at = models.DateTimeField(null=True)
+    # When a read last queued the full reconcile: reads queue it at most once
+    # per FEED_FULL_RECONCILE_SECONDS.
+    full_check_queued_at = models.DateTimeField(null=True)
+    # Entries up to this sequence were compacted away (manage.py prune):
+    # a cursor before it cannot be continued.
+    pruned_through = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["pk"]
 
     def __str__(self):
         return f"feed at {self.last_sequence}"
+
+
+class Snapshot(models.Model):
+    """The latest built snapshot bundle for one origin ("https://host"): the
+    bytes the snapshot endpoint sends, gzip-compressed, built in the
+    background after the feed moves (``feed.tasks.build_snapshots``)."""
+
+    origin = models.CharField(max_length=300, unique=True)
+    # The bundle format's version (feed.snapshot.VERSION) it was built in.
+    version = models.PositiveSmallIntegerField()
+    # The feed position the bundle's cursor stands for.
+    sequence = models.BigIntegerField()
+    body = models.BinaryField()
+    documents = models.PositiveIntegerField()
+    uncompressed_bytes = models.PositiveBigIntegerField()
+    built_at = models.DateTimeField()
+    build_seconds = models.FloatField()
+
+    class Meta:
+        ordering = ["origin"]
+
+    def __str__(self):
+        return f"snapshot of {self.origin} at {self.sequence}"

@@ -428,6 +428,9 @@ DOCUMENT_RECHECK_SECONDS = env_int("DOCUMENT_RECHECK_SECONDS", 300)
 # its first read this long after the last such pass: the bound on how long a
 # write that skips signals stays out of the feed (docs/feed.md).
 FEED_FULL_RECONCILE_SECONDS = env_int("FEED_FULL_RECONCILE_SECONDS", 300)
+# How long the change feed keeps its entries, and so how long a cursor stays
+# valid (feed/cursors.py); `manage.py prune` drops older entries.
+FEED_RETENTION_DAYS = env_int("FEED_RETENTION_DAYS", 90)
 
 # Freshness of public GET responses, for browsers/apps and for CDNs.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
@@ -543,6 +546,8 @@ CORS_EXPOSE_HEADERS = [
 # `manage.py db_worker`, which `make run` and `make serve` start beside the
 # web server (docs/tasks.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Finished task results older than this are deleted by `manage.py prune`.
+TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 14)
 
 # Webhooks (webhooks/, docs/webhooks.md) -----------------------------------
 # Endpoints and delivery targets on private, loopback, link-local, multicast
@@ -553,6 +558,9 @@ WEBHOOKS_REFUSE_PRIVATE_ADDRESSES = env_bool(
 WEBHOOKS_ALLOWED_NETWORKS = env_list("WEBHOOKS_ALLOWED_NETWORKS")
 # Seconds to connect to a receiver and to wait for each read of its answer.
 WEBHOOKS_TIMEOUT_SECONDS = env_float("WEBHOOKS_TIMEOUT_SECONDS", 5)
+# Delivered and given-up deliveries older than this are deleted by
+# `manage.py prune`; the admin's delivery log shows this far back.
+WEBHOOKS_DELIVERY_RETENTION_DAYS = env_int("WEBHOOKS_DELIVERY_RETENTION_DAYS", 30)
 
 # Benchmark ----------------------------------------------------------------
 # Mounts bench/'s reference views under /bench/ for `make bench`; never in

@@ -14,6 +14,7 @@ from bench.run import (
     database_url,
     format_issue_14_targets,
     load_plan,
+    measure_snapshot,
     parse_wrk,
     server_command,
 )
@@ -159,3 +160,14 @@ def test_bench_reports_each_issue_14_target_against_the_bare_floor():
         "**not met**",
     ]
     assert "| topic detail, 304 ≥ 0.9 × floor | 0.899 × | **not met** |" in table
+
+
+def test_bench_measure_snapshot_reports_the_build_and_the_size(seed_content):
+    rows = dict(measure_snapshot())
+
+    assert set(rows) == {
+        "Full reconcile of the change feed (worker)",
+        "Snapshot build, 24 documents (worker)",
+        "Snapshot size, gzip (JSON)",
+    }
+    assert rows["Snapshot size, gzip (JSON)"].endswith(" KB)")

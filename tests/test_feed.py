@@ -9,6 +9,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from content.models import (
     FAQ,
@@ -21,7 +22,7 @@ from content.models import (
 from content.revisions import start_revision
 from feed import changes, cursors
 from feed.models import Change, FeedClock
-from tests.conftest import FROZEN_NOW, approve, reviewed
+from tests.conftest import FROZEN_NOW, approve, reviewed, run_task_worker
 from tests.test_admin import admin_url, logged_in
 from tests.test_revisions import DAY, change_words, review
 
@@ -209,6 +210,30 @@ def test_a_mirror_following_the_feed_from_the_snapshot_matches_a_full_crawl(
     assert not [url for url in mirror.etags if "fentanyl" in url or "naloxone/" in url]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_due_full_reconcile_is_queued_once_and_run_by_the_worker_not_the_read(
+    client, clock, reviewer, settings
+):
+    publish_topic(reviewer, "fentanyl")
+    changes.reconcile_everything()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    cursor = client.get(CHANGES).json()["next"]
+    Topic.objects.filter(slug="fentanyl").update(status=PublicationStatus.DRAFT)
+    clock.shift(datetime.timedelta(seconds=settings.FEED_FULL_RECONCILE_SECONDS))
+
+    reads = [client.get(CHANGES, {"since": cursor}).json() for _ in range(3)]
+
+    assert [read["entries"] for read in reads] == [[], [], []]  # not in the read
+    queued = DBTaskResult.objects.filter(
+        task_path="feed.tasks.reconcile_everything_task"
+    )
+    assert queued.count() == 1
+    run_task_worker()
+    assert events(client.get(CHANGES, {"since": cursor}).json()["entries"]) == [
+        ("unpublished", "topic", "fentanyl")
+    ]
+
+
 def test_a_mirror_of_an_empty_library_fills_from_the_feed_alone(
     client, reviewer, committed
 ):
@@ -247,16 +272,17 @@ def test_withdrawing_a_topic_leaves_tombstones_for_its_faqs(
     assert all(e["etag"] is None for e in entries if e["type"] == "unpublished")
 
 
-def test_an_edit_shown_by_many_items_reaches_the_feed_on_the_next_read(
+def test_an_edit_shown_by_many_items_queues_a_full_reconcile_that_records_them(
     client, seed_content, committed, monkeypatch
 ):
     monkeypatch.setattr("publishing.documents.EAGER_RENDER_LIMIT", 2)
     mirror = Mirror(client, page_size=100)
+    before = FeedClock.objects.get().last_sequence
     reviewer = Reviewer.objects.get(pk=Topic.objects.first().reviewed_by_id)
-    with committed():
+    with committed():  # the queued full reconcile runs at once here
         reviewer.credentials = "MD, PhD"
         reviewer.save()
-    assert FeedClock.objects.get().full_check_at is None  # left to the next read
+    assert Change.objects.filter(type="updated", sequence__gt=before).count() > 2
 
     updated = [e for e in mirror.follow() if e["type"] == "updated"]
 
@@ -394,7 +420,7 @@ def test_a_malformed_cursor_is_a_problem_naming_since(client, db, cursor):
 
 def test_an_expired_cursor_is_a_problem_naming_since(client, seed_content, clock):
     cursor = client.get(CHANGES).json()["next"]
-    clock.shift(cursors.MAX_AGE + HOUR)
+    clock.shift(cursors.retention() + HOUR)
 
     response = client.get(CHANGES, {"since": cursor})
 

@@ -173,6 +173,13 @@ class DeliveryQuerySet(models.QuerySet):
         """The order an endpoint receives its deliveries in: the changes' order."""
         return self.order_by("sequence", "pk")
 
+    def finished_before(self, moment):
+        """Deliveries delivered or given up whose last attempt was before
+        ``moment``: what pruning may delete. Pending ones are always kept."""
+        return self.exclude(status=Delivery.Status.PENDING).filter(
+            last_attempt_at__lt=moment
+        )
+
 
 class Delivery(models.Model):
     class Status(models.TextChoices):

@@ -419,7 +419,9 @@ class ChangesView(StrictQueryParametersMixin, ConditionalGetMixin, APIView):
         entries, more, position = [], False, last_sequence
         if since is not None:
             try:
-                position = cursors.decode(since, last_sequence)
+                position = cursors.decode(
+                    since, last_sequence, changes.pruned_through()
+                )
             except (cursors.InvalidCursor, cursors.ExpiredCursor) as refused:
                 raise ValidationError({"since": str(refused)}) from None
             entries, more = changes.entries_after(position, limit)

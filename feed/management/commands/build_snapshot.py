@@ -1,4 +1,5 @@
-"""Bring the feed up to date and build the snapshot, reporting what it cost."""
+"""Bring the feed up to date and build the snapshot for an origin now (the
+worker does so after every change), reporting what it cost."""
 
 import time
 
@@ -10,8 +11,8 @@ from feed import changes, snapshot
 
 class Command(BaseCommand):
     help = (
-        "Reconcile the change feed and build the snapshot for an origin; "
-        "prints its size and how long each step took."
+        "Reconcile the change feed and build and store the snapshot for an "
+        "origin; prints its size and how long each step took."
     )
 
     def add_arguments(self, parser):
@@ -23,14 +24,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, origin, **options):
         started = time.perf_counter()
+        changes.reconcile_everything(timezone.now())
         sequence = changes.catch_up(timezone.now())
         reconciled = time.perf_counter()
-        bundle = snapshot.build(origin, sequence, timezone.now())
-        built = time.perf_counter()
+        bundle = snapshot.store(origin, sequence, timezone.now())
         self.stdout.write(
             f"Feed at {sequence} (reconciled in {reconciled - started:.2f} s). "
             f"Snapshot: {bundle.documents} documents, "
             f"{len(bundle.body) / 1024:,.0f} KB gzip "
             f"({bundle.uncompressed_bytes / 1024:,.0f} KB JSON) "
-            f"built in {built - reconciled:.2f} s."
+            f"built in {bundle.build_seconds:.2f} s."
         )
