@@ -73,7 +73,7 @@ def main(argv=None) -> int:
 
     request()
     if not answered["status"].startswith("200"):
-        print(f"{args.path} answered {answered['status']}", file=sys.stderr)
+        sys.stderr.write(f"{args.path} answered {answered['status']}\n")
         return 1
     etag = answered["headers"].get("ETag")
     for label, headers in (("GET", {}), ("304", {"HTTP_IF_NONE_MATCH": etag})):
@@ -83,7 +83,7 @@ def main(argv=None) -> int:
         for _ in range(args.requests):
             request(**headers)
         per_request = (time.process_time() - started) / args.requests * 1e6
-        print(f"{label}: {per_request:.0f} µs CPU ({answered['status']})")
+        sys.stdout.write(f"{label}: {per_request:.0f} µs CPU ({answered['status']})\n")
     return 0
 
 
