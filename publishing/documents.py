@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, connections, router, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
@@ -45,7 +46,11 @@ from content.models import (
     Resource,
     Topic,
 )
-from content.models.changes import NEVER_CHANGED
+from content.models.changes import (
+    NEVER_CHANGED,
+    VERSION_CACHE_TIMEOUT,
+    content_version,
+)
 from content.reader import public_url
 from content.revisions import apply_due_revisions, previewing
 from embed.fragments import widget_document
@@ -633,16 +638,26 @@ def find(kind_name: str, lookup: str, representation: str, now=None):
     return next((d for d in rendered if d.representation == representation), None)
 
 
+def stored_entries(kind: Kind, ids: list[int]) -> dict[int, Document]:
+    """The stored list entries of these items, fresh or not, by item id."""
+    return {
+        doc.item_id: doc
+        for doc in Document.objects.filter(
+            kind=kind.name, representation=kind.entry, item_id__in=ids
+        ).only("item_id", "body", "valid_until")
+    }
+
+
 def entries(kind_name: str, ids: list[int], now=None) -> list[bytes]:
     """The list entries of these public items, in order."""
     now = now or timezone.now()
     kind = KINDS[kind_name]
-    found = {
-        doc.item_id: doc
-        for doc in Document.objects.filter(
-            kind=kind_name, representation=kind.entry, item_id__in=ids
-        ).only("item_id", "body", "valid_until")
-    }
+    return fresh_entries(kind, ids, stored_entries(kind, ids), now)
+
+
+def fresh_entries(kind: Kind, ids: list[int], found: dict, now) -> list[bytes]:
+    """The entries of these public items, in order, from those ``found``
+    stored: the stale or missing ones are rendered first."""
     stale = [
         item_id
         for item_id in ids
@@ -653,6 +668,52 @@ def entries(kind_name: str, ids: list[int], now=None) -> list[bytes]:
             if doc.representation == kind.entry:
                 found[doc.item_id] = doc
     return [bytes(found[item_id].body) for item_id in ids if item_id in found]
+
+
+# How long a kind's public count is kept (``public_count``): the cached content
+# version's own lifetime, the bound on a write that skips signals.
+COUNT_TIMEOUT = VERSION_CACHE_TIMEOUT
+
+
+def public_count(kind: Kind, now) -> int:
+    """How many items of this kind are public, kept while public content
+    stays the same: the content version moves on with every edit and every
+    publish or unpublish time passing, so it names the count's key (a COUNT
+    over every FAQ and its parents costs tens of milliseconds)."""
+    changed_at = content_version(now).changed_at
+    key = f"public-count:v1:{kind.name}:{changed_at.isoformat()}"
+    count = cache.get(key)
+    if count is None:
+        count = kind.model.objects.published(now).count()
+        cache.set(key, count, timeout=COUNT_TIMEOUT)
+    return count
+
+
+def page(
+    kind_name: str, ordering: list[str], offset: int, limit: int, now
+) -> tuple[int, list[bytes]]:
+    """How many items of this kind are public, and the entries of one page of
+    them in this order: two indexed queries (the page's ids, then their
+    entries; stale or missing ones are rendered first, as ``entries`` does)
+    beside the count, kept (``public_count``)."""
+    kind = KINDS[kind_name]
+    count = public_count(kind, now)
+    if offset > count:
+        return count, []
+    ids = list(
+        kind.model.objects.published(now)
+        .order_by(*ordering)
+        .values_list("pk", flat=True)[offset : offset + limit]
+    )
+    return count, fresh_entries(kind, ids, stored_entries(kind, ids), now)
+
+
+def list_body(envelope: bytes, entries: list[bytes]) -> bytes:
+    """A list page: the rendered pagination envelope (with no results) and
+    the stored entries in its ``results``."""
+    # "results" is the envelope's last member: the entries go in its list.
+    assert envelope.endswith(b'"results":[]}')
+    return b"%s%s]}" % (envelope[: -len(b"]}")], b",".join(entries))
 
 
 def for_origin(body: bytes, origin: str) -> bytes:

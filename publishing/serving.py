@@ -1,5 +1,5 @@
-"""The short way to a stored document: answered before the session, auth,
-CSRF, messages and history middleware and before DRF.
+"""The short way to a stored document or a plain list page: answered before
+the session, auth, CSRF, messages and history middleware and before DRF.
 
 A keyless GET or HEAD of a document's address (a topic, comparison, FAQ or
 resource, or a topic's or comparison's JSON-LD), with no query string and an
@@ -9,6 +9,13 @@ sends (``tests/test_documents.py`` compares them). Everything else (keys,
 query parameters, other ``Accept`` values, a stale or missing document, a
 404) goes on to the view, which renders what is missing.
 
+A keyless GET or HEAD of a kind's list with no query parameter but a valid
+``limit`` and ``offset`` (the view's own pagination reads them) is assembled
+here from stored entries as the view's ``list`` does: the page's ids and
+their entries (stale or missing ones rendered first), the count kept while
+public content stays the same (``documents.public_count``). Filters,
+ordering, bad or repeated values go on to the view, which answers 400s.
+
 It sits below the response cache, so a cache hit never gets here and a miss
 served here is stored like any other.
 """
@@ -16,6 +23,8 @@ served here is stored like any other.
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
 
 from api.caching import public_freshness
 from api.problems import database_unavailable
@@ -23,6 +32,7 @@ from api.response_cache import throttled
 from rehabinfo.outages import DATABASE_OUTAGES
 
 from . import addresses, documents, purge
+from .generations import LIST_PARAMETERS
 
 JSON, JSONLD = documents.JSON, documents.JSONLD
 # What a detail view's renderers pick for each plain Accept value, and what
@@ -59,13 +69,11 @@ ALLOW = "GET, HEAD, OPTIONS"
 VARY = ["Accept", "X-Api-Key"]
 
 
-def document_address(request):
-    """(kind, lookup, representation, content type) this request asks for, if
-    it may be answered here."""
+def keyless_read(request):
+    """The v1 route of this keyless GET or HEAD, if it is one."""
     if (
         request.method not in ("GET", "HEAD")
         or not request.path.startswith(API_PREFIX)
-        or request.META.get("QUERY_STRING")
         or "HTTP_X_API_KEY" in request.META
         or "HTTP_AUTHORIZATION" in request.META
     ):
@@ -73,7 +81,13 @@ def document_address(request):
     match = addresses.resolved(request.path_info)
     if match is None:
         return None
-    if match.namespace != "v1" or match.url_name not in ROUTES:
+    return match if match.namespace == "v1" else None
+
+
+def document_address(request, match):
+    """(kind, lookup, representation, content type) this request asks for, if
+    it may be answered here."""
+    if match.url_name not in ROUTES or request.META.get("QUERY_STRING"):
         return None
     kind, lookup, by_accept = ROUTES[match.url_name]
     chosen = by_accept.get(request.headers.get("Accept", "").strip())
@@ -88,7 +102,12 @@ class StoredDocumentMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        address = document_address(request)
+        match = keyless_read(request)
+        if match is None:
+            return self.get_response(request)
+        if match.url_name in LIST_ROUTES:
+            return self.list_page(request, match.func.cls)
+        address = document_address(request, match)
         if address is None:
             return self.get_response(request)
         kind, lookup, representation, content_type = address
@@ -116,3 +135,69 @@ class StoredDocumentMiddleware:
         if response.status_code == 200:
             response.headers["Content-Length"] = str(len(response.content))
         return response
+
+    def list_page(self, request, view_class):
+        """A plain list page from stored entries, as the view's ``list``
+        assembles it; anything else (filters, ordering, bad or repeated
+        ``limit``/``offset``) goes on to the view."""
+        page = plain_page(request, view_class)
+        if page is None:
+            return self.get_response(request)
+        paginator, content_type = page
+        refused = throttled(request)  # before rendering anything stale
+        if refused is not None:
+            return refused
+        now = timezone.now()
+        ordering = [*view_class.ordering, "pk"]  # as StrictOrderingFilter's default
+        try:
+            paginator.count, entries = documents.page(
+                view_class.document_kind,
+                ordering,
+                paginator.offset,
+                paginator.limit,
+                now,
+            )
+        except DATABASE_OUTAGES as error:
+            return database_unavailable(request, error)
+        envelope = documents.render(paginator.get_paginated_response([]).data)
+        body = documents.list_body(envelope, entries)
+        origin = f"{request.scheme}://{request.get_host()}"
+        response = HttpResponse(
+            documents.for_origin(body, origin), content_type=content_type
+        )
+        response.headers["Allow"] = ALLOW
+        patch_vary_headers(response, ["Accept"])
+        purge.tag(response, purge.LIST_KEY)
+        # As the view's: a list's Last-Modified is the content's (public_freshness).
+        response.modified_at = None
+        response.valid_until = None
+        response = public_freshness(request, response, VARY)
+        if response.status_code == 200:
+            response.headers["Content-Length"] = str(len(response.content))
+        return response
+
+
+# Each kind's list (its view set is the route's own: ``match.func.cls``).
+LIST_ROUTES = {f"{kind}-list" for kind in documents.KINDS}
+
+
+def plain_page(request, view_class):
+    """(paginator at this page, content type) of a plain list request: no
+    query parameter but one valid ``limit`` and one valid ``offset``."""
+    query = request.GET
+    if not set(query) <= LIST_PARAMETERS or any(
+        len(values) > 1 for _, values in query.lists()
+    ):
+        return None
+    content_type = DETAIL_ACCEPT.get(request.headers.get("Accept", "").strip())
+    if content_type is None:
+        return None
+    paginator = view_class.pagination_class()
+    drf_request = Request(request)
+    try:
+        paginator.limit = paginator.get_limit(drf_request)
+        paginator.offset = paginator.get_offset(drf_request)
+    except ValidationError:
+        return None  # The view answers the 400.
+    paginator.request = request
+    return paginator, content_type

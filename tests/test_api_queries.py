@@ -269,16 +269,17 @@ def shown_in_list(body) -> set[int]:
 
 # Endpoint: content builder, what the response shows `size` of (if anything),
 # and the queries allowed on the first read (which renders the item's
-# documents) and on the next (response cache off).
+# documents) and on the next (response cache off; a plain list page then
+# takes the short way: its page of ids and their entries, the count kept).
 ENDPOINTS = {
     "root": (root, None, (5, 5)),
-    "topic-list": (topic_list, lambda body: {body["count"] - 1}, (35, 3)),
+    "topic-list": (topic_list, lambda body: {body["count"] - 1}, (35, 2)),
     "topic-detail": (topic_detail, shown_in_topic_detail, (35, 1)),
-    "comparison-list": (comparison_list, shown_in_list, (34, 3)),
+    "comparison-list": (comparison_list, shown_in_list, (34, 2)),
     "comparison-detail": (comparison_detail, shown_in_comparison_detail, (34, 1)),
-    "faq-list": (faq_list, shown_in_list, (24, 3)),
+    "faq-list": (faq_list, shown_in_list, (24, 2)),
     "faq-detail": (faq_detail, None, (22, 1)),
-    "resource-list": (resource_list, shown_in_list, (20, 3)),
+    "resource-list": (resource_list, shown_in_list, (20, 2)),
     "resource-detail": (resource_detail, None, (18, 1)),
     # PostgreSQL: the parsed query and the ranked candidates, then the page's
     # rows (topics, their sections, comparisons, FAQs); SQLite needs 9.

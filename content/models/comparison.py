@@ -15,6 +15,7 @@ from .publication import (
     is_published,
     markdown_html_field,
     markdown_text_field,
+    public_list_index,
     published_q,
     unique_slug_among_items,
 )
@@ -91,6 +92,7 @@ class Comparison(RenderedMarkdownMixin, Publishable):
             *Publishable.Meta.constraints,
             unique_slug_among_items("comparison"),
         ]
+        indexes = [public_list_index("comparison", "title")]
         ordering = ["title"]
         permissions = [
             ("publish_comparison", "Can publish and unpublish comparisons"),

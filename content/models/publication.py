@@ -188,6 +188,16 @@ def unique_slug_among_items(model_name: str) -> models.UniqueConstraint:
     )
 
 
+def public_list_index(model_name: str, *ordering: str) -> models.Index:
+    """The public list's page in its default order (``ordering``, then id),
+    read from the index alone: only published items, with their schedule."""
+    return models.Index(
+        fields=[*ordering, "id", "publish_at", "unpublish_at"],
+        condition=models.Q(status=PublicationStatus.PUBLISHED, **ITEMS_ONLY),
+        name=f"content_{model_name}_public_list",
+    )
+
+
 class PublishableQuerySet(models.QuerySet):
     # Publishable items whose visibility also depends on a parent name it here.
     published_parents: tuple[str, ...] = ()

@@ -8,6 +8,7 @@ from .publication import (
     RenderedMarkdownMixin,
     markdown_html_field,
     markdown_text_field,
+    public_list_index,
     unique_slug_among_items,
 )
 
@@ -138,6 +139,7 @@ class Resource(RenderedMarkdownMixin, Publishable):
             *Publishable.Meta.constraints,
             unique_slug_among_items("resource"),
         ]
+        indexes = [public_list_index("resource", "name")]
         ordering = ["name"]
         permissions = [
             ("publish_resource", "Can publish and unpublish resources"),

@@ -14,6 +14,7 @@ from .publication import (
     is_published,
     markdown_html_field,
     markdown_text_field,
+    public_list_index,
     unique_slug_among_items,
 )
 
@@ -141,6 +142,7 @@ class Topic(RenderedMarkdownMixin, Publishable):
             *Publishable.Meta.constraints,
             unique_slug_among_items("topic"),
         ]
+        indexes = [public_list_index("topic", "title")]
         ordering = ["title"]
         permissions = [
             ("publish_topic", "Can publish and unpublish topics"),
