@@ -11,7 +11,6 @@ from .publication import (
     RenderedMarkdownMixin,
     markdown_html_field,
     markdown_text_field,
-    public_list_index,
     published_q,
 )
 from .topic import Topic
@@ -70,7 +69,6 @@ class FAQ(RenderedMarkdownMixin, Publishable):
 
     class Meta(Publishable.Meta):
         ordering = ["topic", "position", "id"]
-        indexes = [public_list_index("faq", "topic", "position")]
         verbose_name = "FAQ"
         verbose_name_plural = "FAQs"
         permissions = [
