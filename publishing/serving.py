@@ -29,6 +29,7 @@ from rest_framework.request import Request
 from api.caching import public_freshness
 from api.problems import database_unavailable
 from api.response_cache import throttled
+from content.models import content_version
 from rehabinfo.outages import DATABASE_OUTAGES
 
 from . import addresses, documents, purge
@@ -150,12 +151,16 @@ class StoredDocumentMiddleware:
         now = timezone.now()
         ordering = [*view_class.ordering, "pk"]  # as StrictOrderingFilter's default
         try:
+            # A list's Last-Modified is when public content last changed
+            # (public_freshness), which also names its kept count.
+            changed_at = content_version(now).changed_at
             paginator.count, entries = documents.page(
                 view_class.document_kind,
                 ordering,
                 paginator.offset,
                 paginator.limit,
                 now,
+                changed_at,
             )
         except DATABASE_OUTAGES as error:
             return database_unavailable(request, error)
@@ -168,8 +173,7 @@ class StoredDocumentMiddleware:
         response.headers["Allow"] = ALLOW
         patch_vary_headers(response, ["Accept"])
         purge.tag(response, purge.LIST_KEY)
-        # As the view's: a list's Last-Modified is the content's (public_freshness).
-        response.modified_at = None
+        response.modified_at = changed_at  # read once: the view reads it then
         response.valid_until = None
         response = public_freshness(request, response, VARY)
         if response.status_code == 200:
