@@ -45,9 +45,12 @@ def main(argv=None) -> int:
                 sys.stderr.write(f"{path} answered {first.status_code}\n")
                 return 1
             queries = []
-            with connection.execute_wrapper(
-                lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)
-            ):
+
+            def count(execute, sql, *rest, queries=queries):
+                queries.append(sql)
+                return execute(sql, *rest)
+
+            with connection.execute_wrapper(count):
                 client.get(path)
             milliseconds = []
             for _ in range(args.requests):
