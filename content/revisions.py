@@ -20,6 +20,7 @@ they read fields and relations by name only.
 import hashlib
 import json
 import logging
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -333,11 +334,7 @@ def publish_revision(revision, *, reason: str, check_review: bool = True):
             live.unpublish_at = revision.unpublish_at
         live._change_reason = reason[:CHANGE_REASON_MAX_LENGTH]
         for part in tree.parts:
-            getattr(live, part.relation).all().delete()
-            for row in part_rows(revision, part):
-                setattr(row, part.parent_field, live)
-                row._change_reason = live._change_reason
-                row.save()
+            move_rows(revision, live, part)
         for link in tree.links:
             getattr(live, link).set(getattr(revision, link).all())
         ReviewNote.objects.about(revision).update(object_id=live.pk)
@@ -346,6 +343,43 @@ def publish_revision(revision, *, reason: str, check_review: bool = True):
         if check_review and live.content_hash != approved:
             raise AssertionError("Publishing changed the approved content.")
         return live
+
+
+def move_rows(revision, live, part: Part) -> None:
+    """Make the revision's rows of ``part`` the live item's.
+
+    A live row equal to one of the revision's stays as it is, and the
+    revision's twin goes with the revision: each row written costs a search
+    index update (about 12 ms for a section), and a revision usually changes
+    few of its rows. Rows with parts of their own, or pointing at options,
+    are all moved: their children and references follow their ids.
+    """
+    moving = list(part_rows(revision, part))
+    if part.parts or part.option_refs:
+        getattr(live, part.relation).all().delete()
+    else:
+        unmatched = defaultdict(list)
+        for row in part_rows(live, part):
+            unmatched[row_content(row, part)].append(row)
+        unmatched_moving = []
+        for row in moving:
+            twins = unmatched[row_content(row, part)]
+            if twins:
+                twins.pop()  # The live twin stays.
+            else:
+                unmatched_moving.append(row)
+        moving = unmatched_moving
+        # Before the moves: a moved row may take a leftover's unique anchor.
+        gone = [row.pk for rows in unmatched.values() for row in rows]
+        getattr(live, part.relation).filter(pk__in=gone).delete()
+    for row in moving:
+        setattr(row, part.parent_field, live)
+        row._change_reason = live._change_reason
+        row.save()
+
+
+def row_content(row, part: Part) -> tuple:
+    return tuple(value_of(row, name) for name in part.fields)
 
 
 def publish(item, *, reason: str, now=None):

@@ -710,3 +710,40 @@ def test_a_scheduled_revision_that_lost_its_review_is_held_back_not_a_failed_rea
         "Not published at its scheduled time"
         in ReviewNote.objects.about(held).get().text
     )
+
+
+def test_publishing_keeps_unchanged_sections_and_replaces_changed_ones(
+    published_topic, editor, client
+):
+    kept, edited, removed = (
+        Section.objects.create(
+            topic=published_topic, position=n, heading=h, anchor=a, body=f"{h}."
+        )
+        for n, h, a in [
+            (0, "Kept", "kept"),
+            (1, "Edited", "edited"),
+            (2, "Gone", "gone"),
+        ]
+    )
+    approve(published_topic)
+    revision = start_revision(published_topic, editor)
+    revision.sections.filter(anchor="edited").update(body="Edited words.")
+    revision.sections.filter(anchor="gone").delete()
+    # A new section takes the removed one's anchor: the leftover goes first.
+    Section.objects.create(
+        topic=revision, position=3, heading="New", anchor="gone", body="New."
+    )
+    approved = approve(fresh(revision)).content_hash
+
+    publish(fresh(revision), reason="Published.")
+
+    live = fresh(published_topic)
+    assert live.content_hash == approved
+    sections = {s.anchor: s for s in live.sections.all()}
+    assert sections["kept"].pk == kept.pk  # unchanged: not rewritten
+    assert sections["edited"].pk != edited.pk
+    assert sections["edited"].body == "Edited words."
+    assert sections["gone"].pk != removed.pk and sections["gone"].heading == "New"
+    assert not Section.objects.filter(topic_id=revision.pk).exists()
+    body = client.get(api_url(published_topic)).json()
+    assert [s["heading"] for s in body["sections"]] == ["Kept", "Edited", "New"]
